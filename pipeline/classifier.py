@@ -1,0 +1,151 @@
+"""The fraud-type classifier: one-vs-rest linear models over our features, per-label thresholds.
+
+Labels come from the training data. Thresholds are tuned on cross-validated probabilities, so
+they reflect text the model did not see, and are saved with the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import KFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline as SkPipeline
+from sklearn.svm import LinearSVC
+
+from .document import Document
+from .features import DocumentVectorizer
+
+# Variants compared by `train.py --variants`; the first is the default.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "lr-word": {"model": "lr", "word_ngrams": (1, 2), "char_ngrams": None, "hashing": False},
+    "lr-word-char": {"model": "lr", "word_ngrams": (1, 2), "char_ngrams": (1, 3),
+                     "hashing": False},
+    "svc-word": {"model": "svc", "word_ngrams": (1, 2), "char_ngrams": None, "hashing": False},
+    "sgd-hash": {"model": "sgd", "word_ngrams": (1, 2), "char_ngrams": None, "hashing": True},
+}
+DEFAULT_VARIANT = "lr-word"
+
+
+def build_estimator(params: dict[str, Any], seed: int = 0) -> SkPipeline:
+    """A scikit-learn Pipeline of features and a one-vs-rest linear model from `params`."""
+    features = DocumentVectorizer(word_ngrams=params.get("word_ngrams"),
+                                  char_ngrams=params.get("char_ngrams"),
+                                  hashing=params.get("hashing", False),
+                                  min_df=params.get("min_df", 2))
+    kind = params.get("model", "lr")
+    c = params.get("C", 10.0)
+    if kind == "lr":
+        base = LogisticRegression(C=c, class_weight="balanced", solver="liblinear",
+                                  random_state=seed)
+    elif kind == "svc":
+        base = CalibratedClassifierCV(LinearSVC(C=c / 10, class_weight="balanced",
+                                                random_state=seed), cv=3)
+    elif kind == "sgd":
+        base = SGDClassifier(loss="log_loss", alpha=1e-5, class_weight="balanced",
+                             max_iter=50, tol=None, random_state=seed)
+    else:
+        raise ValueError(f"unknown model kind {kind!r}; use lr, svc or sgd")
+    return SkPipeline([("features", features), ("model", OneVsRestClassifier(base))])
+
+
+@dataclass
+class FraudModel:
+    """A fitted estimator with its labels and per-label thresholds."""
+
+    estimator: SkPipeline
+    labels: list[str]
+    thresholds: dict[str, float]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
+        """Probabilities, one row per document, one column per label (in `labels` order)."""
+        if not docs:
+            return np.zeros((0, len(self.labels)))
+        return np.asarray(self.estimator.predict_proba(list(docs)))
+
+    def decide(self, probabilities: np.ndarray) -> list[list[str]]:
+        cut = np.array([self.thresholds[label] for label in self.labels])
+        return [[label for label, hit in zip(self.labels, row) if hit]
+                for row in probabilities >= cut]
+
+    def term_contributions(self, doc: Document, label: str, top: int = 8) -> list[dict]:
+        """The terms of `doc` that pushed the score for `label` up the most."""
+        features = self.estimator.named_steps["features"]
+        names = features.feature_names()
+        if names is None:
+            return []
+        estimator = self.estimator.named_steps["model"].estimators_[self.labels.index(label)]
+        coef = _coefficients(estimator)
+        if coef is None:
+            return []
+        row = features.transform([doc]).tocsr()
+        contributions = row.data * coef[row.indices]
+        order = np.argsort(-contributions)[:top]
+        return [{"term": names[row.indices[i]].split(":", 1)[1],
+                 "weight": round(float(contributions[i]), 4)}
+                for i in order if contributions[i] > 0]
+
+
+def _coefficients(estimator) -> np.ndarray | None:
+    if hasattr(estimator, "coef_"):
+        return np.ravel(estimator.coef_)
+    if hasattr(estimator, "calibrated_classifiers_"):
+        coefs = [np.ravel(c.estimator.coef_) for c in estimator.calibrated_classifiers_]
+        return np.mean(coefs, axis=0)
+    return None
+
+
+def binarize(label_sets: Sequence[Sequence[str]], labels: list[str]) -> np.ndarray:
+    index = {label: i for i, label in enumerate(labels)}
+    y = np.zeros((len(label_sets), len(labels)), dtype=int)
+    for row, label_set in enumerate(label_sets):
+        for label in label_set:
+            y[row, index[label]] = 1
+    return y
+
+
+def cross_val_proba(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray, cv: int,
+                    seed: int, progress: Callable[[str], None] = lambda _: None) -> np.ndarray:
+    """Out-of-fold probabilities from `cv` folds (deterministic for a seed)."""
+    proba = np.zeros(y.shape, dtype=float)
+    folds = KFold(n_splits=cv, shuffle=True, random_state=seed)
+    docs = list(docs)
+    for k, (train, test) in enumerate(folds.split(docs), 1):
+        progress(f"cross-validation fold {k}/{cv}")
+        estimator = clone(build_estimator(params, seed))
+        estimator.fit([docs[i] for i in train], y[train])
+        proba[test] = estimator.predict_proba([docs[i] for i in test])
+    return proba
+
+
+def tune_thresholds(y: np.ndarray, proba: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Per label, the threshold that maximizes F1 on out-of-fold probabilities."""
+    thresholds = {}
+    grid = np.round(np.arange(0.10, 0.91, 0.025), 3)
+    for j, label in enumerate(labels):
+        best, best_f1 = 0.5, -1.0
+        for t in grid:
+            predicted = proba[:, j] >= t
+            tp = np.sum(predicted & (y[:, j] == 1))
+            fp = np.sum(predicted & (y[:, j] == 0))
+            fn = np.sum(~predicted & (y[:, j] == 1))
+            f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+            closer = abs(t - 0.5) < abs(best - 0.5)  # ties go to the threshold nearest 0.5
+            if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and closer):
+                best, best_f1 = float(t), f1
+        thresholds[label] = best
+    return thresholds
+
+
+def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
+              labels: list[str], thresholds: dict[str, float], seed: int) -> FraudModel:
+    estimator = build_estimator(params, seed)
+    estimator.fit(list(docs), y)
+    return FraudModel(estimator, labels, thresholds)

@@ -1,0 +1,99 @@
+"""Save and load models: a joblib file and the manifest.json that vouches for it.
+
+joblib (pickle) files run code when loaded: load only models from a source you trust. Loading
+checks the file's sha256 and the scikit-learn version against the manifest before unpickling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from datetime import datetime, timezone
+from typing import Any
+
+import joblib
+
+from .classifier import FraudModel
+from .errors import ModelError
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+
+
+def library_versions() -> dict[str, str]:
+    import numpy
+    import scipy
+    import sklearn
+    import spacy
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
+            "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "joblib": joblib.__version__, "spacy": spacy.__version__}
+
+
+def sha256_file(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """Write the model and its manifest to `directory`; return the manifest."""
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, MODEL_FILE)
+    joblib.dump(model.estimator, path, compress=3)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "labels": model.labels,
+        "thresholds": model.thresholds,
+        "model_file": MODEL_FILE,
+        "model_sha256": sha256_file(path),
+        "libraries": library_versions(),
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        **extra,
+    }
+    with open(os.path.join(directory, MANIFEST_FILE), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    model.manifest = manifest
+    return manifest
+
+
+def read_manifest(directory: str) -> dict[str, Any]:
+    path = os.path.join(directory, MANIFEST_FILE)
+    if not os.path.isfile(path):
+        raise ModelError(f"no model at {directory}: {MANIFEST_FILE} is missing; train one with "
+                         "`python train.py` or pass --model DIR")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, json.JSONDecodeError) as e:
+        raise ModelError(f"{path} is unreadable ({e}); restore it or retrain the model") from None
+
+
+def load_model(directory: str) -> FraudModel:
+    """The model in `directory`, after checking it against its manifest."""
+    manifest = read_manifest(directory)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"{directory}: model format {manifest.get('format_version')} is not "
+                         f"{FORMAT_VERSION}, the one this fraudtag reads; retrain the model")
+    path = os.path.join(directory, manifest.get("model_file", MODEL_FILE))
+    if not os.path.isfile(path):
+        raise ModelError(f"{directory}: the model file {os.path.basename(path)} is missing; "
+                         "restore it or retrain with `python train.py`")
+    if sha256_file(path) != manifest.get("model_sha256"):
+        raise ModelError(f"{path} does not match its manifest (sha256 differs): the file was "
+                         "changed or damaged; restore it from the release or retrain with "
+                         "`python train.py`")
+    trained = manifest.get("libraries", {}).get("scikit-learn", "")
+    current = library_versions()["scikit-learn"]
+    if trained.split(".")[:2] != current.split(".")[:2]:
+        raise ModelError(f"{directory} was trained with scikit-learn {trained}, this is "
+                         f"{current}; install scikit-learn=={trained} or retrain the model")
+    estimator = joblib.load(path)
+    return FraudModel(estimator, list(manifest["labels"]), dict(manifest["thresholds"]), manifest)

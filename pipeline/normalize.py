@@ -1,0 +1,144 @@
+"""The analysis view of a text: NFKC, half-width, Simplified, collapsed whitespace, with offsets.
+
+The original text is never changed. `normalize` returns a view in which every character maps
+back to a span of the original, so evidence found in the view can be quoted from the original.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import opencc
+
+# Characters that NFKC leaves alone and T->S does not touch: most text is made of them only,
+# so the slow per-character path runs just on the rest.
+_STABLE = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2018-\u201d]+")
+_WHITESPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]|\s*\n\s*")
+
+
+@lru_cache(maxsize=1)
+def _translation_table() -> dict[int, str]:
+    """Traditional -> Simplified single characters (OpenCC's table) and full-width -> half-width."""
+    table: dict[int, str] = {}
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            trad, _, simp = line.rstrip("\n").partition("\t")
+            first = simp.split(" ")[0]
+            if len(trad) == 1 and len(first) == 1 and trad != first:
+                table[ord(trad)] = first
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "
+    return table
+
+
+@lru_cache(maxsize=4096)
+def _nfkc(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded.translate(_translation_table()) if folded else char
+
+
+@dataclass
+class OffsetMap:
+    """Maps view positions to original positions, piecewise: orig = o + (v - s) * stride."""
+
+    view_starts: list[int] = field(default_factory=lambda: [0])
+    orig_starts: list[int] = field(default_factory=lambda: [0])
+    strides: list[int] = field(default_factory=lambda: [1])
+
+    @property
+    def is_identity(self) -> bool:
+        return len(self.view_starts) == 1
+
+    def add(self, view_start: int, orig_start: int, stride: int) -> None:
+        self.view_starts.append(view_start)
+        self.orig_starts.append(orig_start)
+        self.strides.append(stride)
+
+    def position(self, view_pos: int) -> int:
+        """The original position of view position `view_pos`."""
+        if self.is_identity:
+            return view_pos
+        k = bisect.bisect_right(self.view_starts, view_pos) - 1
+        return self.orig_starts[k] + (view_pos - self.view_starts[k]) * self.strides[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the view span [start, end)."""
+        if self.is_identity or end <= start:
+            return start, end
+        return self.position(start), self.position(end - 1) + 1
+
+
+@dataclass
+class Normalized:
+    view: str
+    offsets: OffsetMap
+
+
+def normalize(text: str) -> Normalized:
+    """Return the analysis view of `text` and the map from view positions back to `text`."""
+    translated = text.translate(_translation_table())  # one char to one char: offsets unchanged
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in `translated`
+    pos = 0
+    for m in _STABLE.finditer(translated):
+        for i in range(pos, m.start()):
+            folded = _nfkc(translated[i])
+            if folded != translated[i]:
+                edits.append((i, i + 1, folded))
+        pos = m.end()
+    for i in range(pos, len(translated)):
+        folded = _nfkc(translated[i])
+        if folded != translated[i]:
+            edits.append((i, i + 1, folded))
+    for m in _WHITESPACE_RUN.finditer(translated):
+        edits.append((m.start(), m.end(), "\n" if "\n" in m.group() else " "))
+    if not edits:
+        return Normalized(translated, OffsetMap())
+    edits.sort()
+    return _apply(translated, edits)
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> Normalized:
+    pieces: list[str] = []
+    offsets = OffsetMap()
+    orig = view = 0
+    last_end = -1
+    for start, end, replacement in edits:
+        if start < last_end:  # a folded char inside a whitespace run already replaced
+            continue
+        pieces.append(text[orig:start])
+        view += start - orig
+        if len(replacement) != end - start:
+            # whitespace runs map to their first char; expansions map every char to the one
+            offsets.add(view, start, 1 if end - start > 1 else 0)
+            offsets.add(view + len(replacement), end, 1)
+        pieces.append(replacement)
+        view += len(replacement)
+        orig = last_end = end
+    pieces.append(text[orig:])
+    return Normalized("".join(pieces), offsets)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(view: str, sample: int = 20000) -> str:
+    """Return "zh", "en" or "mixed" from the share of CJK characters against Latin letters."""
+    head = view[:sample]
+    cjk = len(_CJK.findall(head))
+    latin = len(_LATIN.findall(head)) / 4  # about four letters carry what one hanzi does
+    if cjk + latin == 0:
+        return "zh" if not head.strip() else "en"
+    share = cjk / (cjk + latin)
+    if share >= 0.8:
+        return "zh"
+    if share <= 0.2:
+        return "en"
+    return "mixed"

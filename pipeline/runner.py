@@ -1,0 +1,112 @@
+"""The stages, run in order over Documents: normalize, tokenize, classify, extract.
+
+Resources (segmenter, model) are built once in `Pipeline` and reused for every batch; the CLI,
+the batch workers and the service all go through `Pipeline.run`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .classifier import FraudModel
+from .document import Document
+from .normalize import detect_language, normalize
+from .tokenize import Tokenizer
+
+
+class Pipeline:
+    def __init__(self, model: FraudModel | None = None, segmenter: str = "rjieba",
+                 measures: bool = True, explain: bool = False) -> None:
+        self.model = model
+        self.tokenizer = Tokenizer(segmenter)
+        self.measures = measures
+        self.explain = explain
+
+    def prepare(self, doc: Document) -> Document:
+        """Normalize and tokenize `doc` in place (an error is recorded on the document)."""
+        if doc.error is not None or doc.tokens is not None:
+            return doc
+        try:
+            normalized = normalize(doc.text)
+            doc.view, doc.offsets = normalized.view, normalized.offsets
+            doc.lang = detect_language(doc.view)
+            doc.tokens = self.tokenizer.tokenize(doc.view, doc.lang)
+            if "\ufffd" in doc.text and not any("U+FFFD" in w for w in doc.warnings):
+                doc.warnings.append("the text holds replacement characters (U+FFFD): some "
+                                    "characters were lost before fraudtag read it")
+        except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+            doc.error = f"{doc.source}: could not be analysed ({type(e).__name__}: {e})"
+        return doc
+
+    def run(self, docs: Sequence[Document]) -> list[Document]:
+        """Take `docs` through every stage; each comes back as a result or with an error."""
+        docs = [self.prepare(doc) for doc in docs]
+        ready = [doc for doc in docs if doc.error is None]
+        if self.model is not None and ready:
+            self._classify(ready)
+        if self.measures:
+            for doc in ready:
+                self._extract(doc)
+        return docs
+
+    def _classify(self, docs: list[Document]) -> None:
+        probabilities = self.model.predict_proba(docs)
+        decisions = self.model.decide(probabilities)
+        for doc, row, labels in zip(docs, probabilities, decisions):
+            doc.scores = {label: round(float(p), 4) for label, p in zip(self.model.labels, row)}
+            doc.labels = labels
+            if self.explain:
+                doc.explanation = {label: self._explain(doc, label) for label in labels}
+
+    def _explain(self, doc: Document, label: str) -> dict:
+        terms = self.model.term_contributions(doc, label)
+        sentences = []
+        spans = doc.tokens.sentences[:400]
+        if spans:
+            parts = [_sub_document(doc, start, end) for start, end in spans]
+            column = self.model.labels.index(label)
+            scores = self.model.predict_proba(parts)[:, column]
+            for i in scores.argsort()[::-1][:3]:
+                start, end = doc.original_span(*spans[i])
+                sentences.append({"text": doc.text[start:end], "start": start, "end": end,
+                                  "score": round(float(scores[i]), 4)})
+        return {"terms": terms, "sentences": sentences}
+
+    def _extract(self, doc: Document) -> None:
+        from .extract import extract_measures, summarize
+
+        try:
+            measures, warnings = extract_measures(doc.view, doc.lang)
+        except Exception as e:  # noqa: BLE001 - extraction must not cost the labels
+            doc.warnings.append(f"measure extraction failed ({type(e).__name__}: {e})")
+            doc.measures, doc.summary = [], []
+            return
+        records = []
+        for measure in measures:
+            start, end = doc.original_span(measure.start, measure.end)
+            record = measure.to_dict()
+            record.update(text=doc.text[start:end], start=start, end=end)
+            records.append(record)
+        doc.measures = records
+        doc.summary = summarize(records)
+        doc.warnings.extend(warnings)
+
+
+def _sub_document(doc: Document, start: int, end: int) -> Document:
+    """A document made of the view span [start, end) of `doc`, sharing its tokens."""
+    from array import array
+    from bisect import bisect_left
+
+    from .tokenize import Tokens
+
+    first = bisect_left(doc.tokens.starts, start)
+    last = bisect_left(doc.tokens.starts, end, lo=first)
+    starts, ends = array("I"), array("I")
+    for s, e in zip(doc.tokens.starts[first:last], doc.tokens.ends[first:last]):
+        if e <= end:
+            starts.append(s - start)
+            ends.append(e - start)
+    part = Document(doc.id, doc.source, doc.view[start:end])
+    part.view, part.lang = part.text, doc.lang
+    part.tokens = Tokens(starts, ends, [(0, end - start)])
+    return part

@@ -1,0 +1,166 @@
+"""Tokens and sentences of the analysis view: jieba's algorithm for Chinese, spaCy for English.
+
+Token and sentence boundaries are stored as compact arrays of view offsets, so a 20 MB document
+costs a few bytes per token instead of a Python string per token.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+SEGMENTERS = ("rjieba", "jieba")
+USER_DICT = os.path.join(os.path.dirname(__file__), "data", "userdict.txt")
+_CHUNK = 100_000  # characters per segmenter call: bounds the temporary list of token strings
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
+
+
+@dataclass
+class Tokens:
+    """Token starts and ends (view offsets) and sentence spans (view offsets)."""
+
+    starts: array
+    ends: array
+    sentences: list[tuple[int, int]]
+
+    def words(self, view: str) -> Iterator[str]:
+        for start, end in zip(self.starts, self.ends):
+            yield view[start:end]
+
+
+class Segmenter(Protocol):
+    def cut(self, text: str) -> list[str]: ...
+
+
+def _read_user_dict() -> list[tuple[str, int, str]]:
+    entries = []
+    with open(USER_DICT, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if parts:
+                entries.append((parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ""))
+    return entries
+
+
+class RJiebaSegmenter:
+    """jieba's dictionary and algorithm in Rust (rjieba), our own instance with our words."""
+
+    def __init__(self) -> None:
+        try:
+            import rjieba
+        except ImportError:
+            raise ImportError("rjieba is not installed: pip install rjieba") from None
+        self._jieba = rjieba.Jieba()
+        for word, freq, tag in _read_user_dict():
+            self._jieba.add_word(word, freq, tag or None)
+        self._jieba.cut("预热")
+
+    def cut(self, text: str) -> list[str]:
+        return self._jieba.cut(text)
+
+
+class JiebaSegmenter:
+    """The reference jieba (pure Python), an instance of our own, never jieba's global one."""
+
+    def __init__(self) -> None:
+        import logging
+
+        import jieba
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        with open(USER_DICT, "rb") as f:  # jieba leaves a file it opens itself unclosed
+            self._jieba.load_userdict(f)
+        self._jieba.initialize()
+
+    def cut(self, text: str) -> list[str]:
+        return self._jieba.lcut(text)
+
+
+def make_segmenter(name: str = "rjieba") -> Segmenter:
+    """Return the Chinese segmenter called `name` ("rjieba", the default, or "jieba")."""
+    if name == "rjieba":
+        return RJiebaSegmenter()
+    if name == "jieba":
+        return JiebaSegmenter()
+    raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
+
+
+class Tokenizer:
+    """Splits an analysis view into tokens and sentences by language."""
+
+    def __init__(self, segmenter: str = "rjieba") -> None:
+        self.segmenter_name = segmenter
+        self._segmenter = make_segmenter(segmenter)
+        self._english = None
+
+    def _english_pipeline(self):
+        if self._english is None:
+            import spacy
+
+            self._english = spacy.blank("en")
+            self._english.add_pipe("sentencizer")
+        return self._english
+
+    def tokenize(self, view: str, lang: str) -> Tokens:
+        starts, ends = array("I"), array("I")
+        if lang == "en":
+            sentences = []
+            for offset, chunk in _chunks(view):
+                doc = self._english_pipeline()(chunk)
+                for token in doc:
+                    if not token.is_space:
+                        starts.append(offset + token.idx)
+                        ends.append(offset + token.idx + len(token))
+                for sent in doc.sents:
+                    _append_trimmed(view, offset + sent.start_char, offset + sent.end_char,
+                                    sentences)
+            return Tokens(starts, ends, sentences)
+        else:
+            for offset, chunk in _chunks(view):
+                pos = offset
+                for word in self._segmenter.cut(chunk):
+                    if not word.isspace():
+                        starts.append(pos)
+                        ends.append(pos + len(word))
+                    pos += len(word)
+                if pos != offset + len(chunk):
+                    raise RuntimeError("segmenter lost characters; try --segmenter jieba")
+        return Tokens(starts, ends, split_sentences(view))
+
+
+def _chunks(view: str) -> Iterator[tuple[int, str]]:
+    """Pieces of at most about _CHUNK characters, cut after a newline where there is one."""
+    start = 0
+    while start < len(view):
+        end = min(start + _CHUNK, len(view))
+        if end < len(view):
+            newline = view.rfind("\n", start, end)
+            end = newline + 1 if newline > start else end
+        yield start, view[start:end]
+        start = end
+
+
+def split_sentences(view: str) -> list[tuple[int, int]]:
+    """Sentence spans: text up to and including 。！？!?；; or a full stop before a space."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(view):
+        end = m.end()
+        _append_trimmed(view, start, end, spans)
+        start = end
+    _append_trimmed(view, start, len(view), spans)
+    return spans
+
+
+def _append_trimmed(view: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and view[start].isspace():
+        start += 1
+    while end > start and view[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

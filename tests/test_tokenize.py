@@ -1,0 +1,74 @@
+"""Tokens and sentences: golden segmentations and offsets back to the original text."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import Document
+from pipeline.runner import Pipeline
+
+ZH_TOKENS = [
+    ("打击整治养老诈骗专项行动", ["打击整治养老诈骗", "专项", "行动"]),
+    ("共发放宣传资料1500余份", ["共", "发放", "宣传资料", "1500", "余份"]),
+    ("谨防刷单返利和杀猪盘", ["谨防", "刷单返利", "和", "杀猪盘"]),
+    ("不合理低价游和零团费", ["不合理低价游", "和", "零团费"]),
+    ("请拨打96110咨询", ["请", "拨打", "96110", "咨询"]),
+    ("國家反詐中心提醒", ["国家反诈中心", "提醒"]),
+]
+EN_TOKENS = [
+    ("Police arrested 12 suspects.", ["Police", "arrested", "12", "suspects", "."]),
+    ("distributed 30,000 copies", ["distributed", "30,000", "copies"]),
+]
+
+
+SHARED_PIPELINE = Pipeline(model=None, measures=False)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return SHARED_PIPELINE
+
+
+def prepared(pipeline, text):
+    return pipeline.prepare(Document("t", "test", text))
+
+
+@pytest.mark.parametrize("text,expected", ZH_TOKENS + EN_TOKENS)
+def test_golden_tokens(pipeline, text, expected):
+    assert prepared(pipeline, text).words() == expected
+
+
+def test_jieba_is_selectable_and_agrees_on_domain_words():
+    jieba_pipeline = Pipeline(model=None, segmenter="jieba", measures=False)
+    for text, expected in ZH_TOKENS:
+        assert prepared(jieba_pipeline, text).words() == expected
+
+
+def test_sentences_zh_and_en(pipeline):
+    doc = prepared(pipeline, "一是加强宣传。二是严厉打击！\n下一步，继续努力")
+    assert [doc.text[s:e] for s, e in doc.tokens.sentences] == [
+        "一是加强宣传。", "二是严厉打击！", "下一步，继续努力"]
+    doc = prepared(pipeline, "Officers held 9 talks. They hung 36 banners! Next, more.")
+    assert [doc.text[s:e] for s, e in doc.tokens.sentences] == [
+        "Officers held 9 talks.", "They hung 36 banners!", "Next, more."]
+
+
+CHARS = list("養老詐騙長者旅遊團集資電信網絡１２３ＡＢ　 \n，。！发放宣传资料余份万元") + [
+    "Police ", "scam ", "ｆｒａｕｄ", "＄", "96110"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(CHARS), max_size=40).map("".join))
+def test_token_and_sentence_offsets_slice_the_original(text):
+    from pipeline.normalize import normalize
+
+    tokenizer = SHARED_PIPELINE.tokenizer
+    normalized = normalize(text)
+    for lang in ("zh", "en"):
+        tokens = tokenizer.tokenize(normalized.view, lang)
+        spans = list(zip(tokens.starts, tokens.ends)) + tokens.sentences
+        for start, end in spans:
+            s, e = normalized.offsets.span(start, end)
+            original = text[s:e]
+            assert original.strip()
+            assert normalize(original).view.strip() == normalized.view[start:end].strip()
