@@ -1,11 +1,13 @@
 """classify.py: tag documents by fraud type and extract their measures.
 
 Examples:
-  python classify.py archive/ -o results.jsonl          # every file below archive/
+  python classify.py archive/ -o results.jsonl             # every file below archive/
+  python classify.py archive/ -o results.jsonl -j 2 --resume --report report.html
   python classify.py "reports/*.docx" --format csv -o results.csv
   python classify.py posts.jsonl --text-field content --explain
   python classify.py compilation.txt --split-reports
-  echo '{"id": "p1", "text": "..."}' | python classify.py -
+  tail -f posts.jsonl | python classify.py --stream --alert telecom:0.8
+  python classify.py --serve --port 8000                   # HTTP service, see /docs
 
 Exit status: 0 every document processed; 3 finished, but some records are errors;
 2 usage error; 1 nothing could run (no model, or a model that does not match its manifest).
@@ -16,15 +18,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from typing import Any
 
-from .document import Document
 from .errors import FraudtagError
-from .ingest import read_documents
-from .output import make_writer
 
 REPO_MODEL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "models", "default")
@@ -40,12 +39,14 @@ def default_model_dir() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .batch import default_jobs
+
     p = argparse.ArgumentParser(prog="classify.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, globs, or - for stdin (JSONL or plain lines)")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
-    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
     p.add_argument("--model", default=None, help="model directory (default models/default)")
     p.add_argument("--text-field", default="text", help="text field of JSON/CSV records")
     p.add_argument("--id-field", default="id", help="id field of JSON/CSV records")
@@ -55,38 +56,164 @@ def parser() -> argparse.ArgumentParser:
                    help="Chinese segmenter: rjieba (jieba in Rust, default) or jieba")
     p.add_argument("--explain", action="store_true",
                    help="add the terms and sentences behind each predicted label")
+    p.add_argument("-j", "--jobs", type=int, default=default_jobs(),
+                   help="worker processes (default: all cores)")
     p.add_argument("--batch-size", type=int, default=64, help="documents per model call")
+    p.add_argument("--resume", action="store_true",
+                   help="skip ids already complete in the output file and append the rest")
+    p.add_argument("--summary", metavar="FILE", help="write a JSON summary of the batch")
+    p.add_argument("--report", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--stream", action="store_true",
+                   help="read JSONL or plain lines from stdin, write one result per line")
+    p.add_argument("--alert", action="append", default=[], metavar="LABEL:SCORE",
+                   help="with --stream, mark records whose LABEL score reaches SCORE")
+    p.add_argument("--engine", choices=["local", "spark"], default="local",
+                   help="spark: read INPUTs and write -o OUTDIR through Apache Spark")
+    p.add_argument("--master", default=None,
+                   help="Spark master URL (local[*], spark://host:7077, yarn, k8s://...)")
+    p.add_argument("--serve", action="store_true", help="run the HTTP service")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="service worker processes")
     return p
 
 
-def batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, float]:
+    if not args.inputs and not (args.stream or args.serve):
+        p.error("give at least one INPUT (a file, directory, glob or -), or --stream/--serve")
+    if args.resume and (args.output == "-" or args.format == "parquet"):
+        p.error("--resume needs -o FILE in jsonl or csv format")
+    if args.format == "parquet" and args.output == "-":
+        p.error("--format parquet needs -o FILE")
+    if args.engine == "spark" and (args.output == "-" or args.format == "csv"):
+        p.error("--engine spark needs -o OUTDIR and --format parquet or jsonl")
+    if args.jobs < 1 or args.batch_size < 1:
+        p.error("--jobs and --batch-size must be at least 1")
+    alerts = {}
+    for item in args.alert:
+        label, _, score = item.partition(":")
+        try:
+            alerts[label] = float(score)
+        except ValueError:
+            p.error(f"--alert {item!r}: write LABEL:SCORE, e.g. telecom:0.8")
+    return alerts
 
 
 def classify_main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    from .model_store import load_model
-    from .runner import Pipeline
+    p = parser()
+    args = p.parse_args(argv)
+    alerts = _check_usage(p, args)
+    model_dir = args.model or default_model_dir()
+    if args.serve:
+        from .service import serve
 
+        return serve(model_dir, args.host, args.port, args.workers, args.segmenter)
+    from .batch import PipelineSpec
+    from .model_store import load_model
+
+    if args.engine == "spark":
+        from .spark import run_spark
+
+        try:
+            load_model(model_dir)  # fail here, not on every executor
+            return run_spark(args.inputs, args.output, model_dir, args.master, args.format,
+                             args.text_field, args.id_field, args.segmenter)
+        except (FraudtagError, ImportError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+
+    spec = PipelineSpec(model_dir, args.segmenter, args.explain)
     try:
-        model = load_model(args.model or default_model_dir())
-        pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+        model = load_model(model_dir)
     except (FraudtagError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    unknown = set(alerts) - set(model.labels)
+    if unknown:
+        p.error(f"--alert: unknown labels {sorted(unknown)}; the model has {model.labels}")
+    if args.stream:
+        return _stream(spec, model, args, alerts)
+    return _batch(spec, model, args)
+
+
+def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.ExitStack,
+                 append: bool):
+    from .output import CsvWriter, JsonlWriter, ParquetWriter
+
+    if args.format == "parquet":
+        writer = ParquetWriter(args.output, labels)
+        stack.callback(writer.close)
+        return writer
+    if args.output == "-":
+        stream = sys.stdout
+    else:
+        stream = stack.enter_context(open(args.output, "a" if append else "w",  # noqa: SIM115
+                                          encoding="utf-8", newline=""))
+    writer = (CsvWriter(stream, labels, header=not append) if args.format == "csv"
+              else JsonlWriter(stream))
+    stack.callback(writer.close)
+    return writer
+
+
+def _batch(spec, model, args: argparse.Namespace) -> int:
+    from .batch import run_batches
+    from .ingest import read_documents
+    from .output import read_done_ids
+    from .progress import Progress
+    from .report import Summary, render_html
+    from .runner import Pipeline
+
+    done = read_done_ids(args.output, args.format) if args.resume else set()
+    append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
+    summary = Summary(model.labels) if (args.summary or args.report) else None
+    progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
+    docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
+    docs = progress.track(doc for doc in docs if doc.id not in done)
+    pipeline = None
+    if args.jobs <= 1:
+        pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+    documents = errors = 0
     with contextlib.ExitStack() as stack:
-        out = sys.stdout if args.output == "-" else stack.enter_context(
-            open(args.output, "w", encoding="utf-8", newline=""))
-        writer = make_writer(args.format, out, model.labels)
-        documents = errors = 0
-        docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
-        for batch in batched(docs, args.batch_size):
-            for doc in pipeline.run(batch):
-                writer.write(doc.to_record())
+        writer = _open_writer(args, model.labels, stack, append)
+        for batch in run_batches(docs, spec, args.jobs, args.batch_size, pipeline):
+            for doc in batch:
+                record = doc.to_record()
+                writer.write(record)
                 documents += 1
-                errors += doc.error is not None
-        writer.close()
-    print(f"{documents} documents, {errors} errors", file=sys.stderr)
+                errors += "error" in record
+                if summary:
+                    summary.add(record)
+            writer.flush()  # a killed run keeps every finished batch
+    progress.close()
+    skipped = f", {len(done)} already done" if done else ""
+    print(f"{documents} documents, {errors} errors{skipped}", file=sys.stderr)
+    if summary:
+        data = summary.to_dict()
+        if args.summary:
+            with open(args.summary, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, indent=2)
+        if args.report:
+            with open(args.report, "w", encoding="utf-8") as f:
+                f.write(render_html(data))
+    return 3 if errors else 0
+
+
+def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
+    """One result per input line, written and flushed as soon as it is ready."""
+    from .ingest import ReadOptions, read_stream
+    from .runner import Pipeline
+
+    pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+    options = ReadOptions(args.text_field, args.id_field)
+    errors = 0
+    out = sys.stdout
+    for doc in read_stream(sys.stdin.buffer, "stdin", options):
+        record: dict[str, Any] = pipeline.run([doc])[0].to_record()
+        if alerts and "scores" in record:
+            record["alert"] = [label for label, cut in alerts.items()
+                               if record["scores"][label] >= cut]
+        errors += "error" in record
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
     return 3 if errors else 0

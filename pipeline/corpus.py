@@ -13,6 +13,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -139,6 +140,7 @@ def check(paths: Iterable[str] | None = None) -> list[str]:
             if isinstance(row.get("text"), str):
                 texts.append((where, row["text"]))
     problems.extend(near_duplicates(texts))
+    problems.extend(shared_sentences(texts))
     return problems
 
 
@@ -185,6 +187,25 @@ def _check_count(count: Any, text: str) -> list[str]:
     evidence = count.get("evidence")
     if not isinstance(evidence, str) or not evidence or evidence not in text:
         problems.append(f"evidence {evidence!r} is not a substring of the text")
+    return problems
+
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?|[^.\n]+\.(?=\s|$)")
+MIN_SENTENCE = 25
+
+
+def shared_sentences(texts: list[tuple[str, str]]) -> list[str]:
+    """Sentences of MIN_SENTENCE+ characters that stand in more than one document."""
+    first: dict[str, str] = {}
+    problems = []
+    for where, text in texts:
+        for sentence in {" ".join(s.split()) for s in _SENTENCE.findall(text)}:
+            if len(sentence) < MIN_SENTENCE:
+                continue
+            if sentence in first and first[sentence] != where:
+                problems.append(f"{where}: sentence also in {first[sentence]}: "
+                                f"{sentence[:40]!r}")
+            first.setdefault(sentence, where)
     return problems
 
 

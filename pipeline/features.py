@@ -6,32 +6,61 @@ and the transformer follows scikit-learn's estimator contract (clone, get_params
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
+from itertools import chain, islice
+from operator import is_not
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
 
 from .document import Document
 
-_DIGITS = re.compile(r"\d")
-_WORDLIKE = re.compile(r"\w")
+# Lower-case ASCII and fold digits to 0 in one pass; the view is NFKC, so letters are ASCII
+_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789",
+                      "abcdefghijklmnopqrstuvwxyz000000000")
+_WINDOW = 50_000  # tokens per slice of a long document, to bound the terms held at once
 
 
 class WordTerms:
-    """Word n-grams of a Document: lower-cased tokens, digits folded to 0, punctuation left out."""
+    """Word n-grams of a Document: lower-cased tokens, digits folded to 0, punctuation left out.
+
+    A long document is read in windows of tokens, so it never holds a list of all its terms.
+    """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
         self.ngram_range = tuple(ngram_range)
 
-    def __call__(self, doc: Document) -> list[str]:
-        words = [_DIGITS.sub("0", w.lower()) for w in doc.words() if _WORDLIKE.search(w)]
+    def __call__(self, doc: Document) -> Iterator[str]:
+        if not doc.tokens:
+            return iter(())
+        folded = (doc.view or "").translate(_FOLD)
+        if len(doc.tokens.starts) <= _WINDOW:
+            return iter(self._terms(self._words(folded, doc.tokens.starts, doc.tokens.ends)))
+        return chain.from_iterable(self._windows(folded, doc.tokens.starts, doc.tokens.ends))
+
+    @staticmethod
+    def _words(folded: str, starts, ends) -> list[str]:
+        return list(filter(str.isalnum, map(folded.__getitem__, map(slice, starts, ends))))
+
+    def _windows(self, folded: str, starts, ends) -> Iterator[list[str]]:
+        """Terms window by window; each carries the last n-1 words of the one before."""
+        carry: list[str] = []
+        keep = self.ngram_range[1] - 1
+        for i in range(0, len(starts), _WINDOW):
+            words = carry + self._words(folded, starts[i:i + _WINDOW], ends[i:i + _WINDOW])
+            yield self._terms(words, skip=len(carry))
+            carry = words[len(words) - keep:] if keep else []
+
+    def _terms(self, words: list[str], skip: int = 0) -> list[str]:
+        """Terms of `words`, less those made only of the first `skip` (already counted)."""
         low, high = self.ngram_range
-        terms = list(words) if low <= 1 else []
+        terms = words[skip:] if low <= 1 else []
         for n in range(max(2, low), high + 1):
-            terms.extend(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+            grams = map(" ".join, zip(*(words[k:] for k in range(n))))
+            terms.extend(grams if not skip else list(grams)[max(0, skip - n + 1):])
         return terms
 
 
@@ -42,9 +71,9 @@ class CharTerms:
         self.ngram_range = tuple(ngram_range)
 
     def __call__(self, doc: Document) -> list[str]:
-        text = _DIGITS.sub("0", (doc.view or "").lower())
+        text = (doc.view or "").translate(_FOLD)
         low, high = self.ngram_range
-        terms = []
+        terms: list[str] = []
         for n in range(low, high + 1):
             terms.extend(text[i:i + n] for i in range(len(text) - n + 1))
         return [t for t in terms if not t.isspace()]
@@ -90,18 +119,21 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
                 blocks.append(tfidf.fit_transform(hasher.transform(docs)))
                 self.vectorizers_.append((name, hasher, tfidf))
             else:
-                vectorizer = TfidfVectorizer(analyzer=analyzer, min_df=self.min_df,
-                                             max_features=self.max_features,
-                                             sublinear_tf=self.sublinear_tf, dtype=np.float32)
-                blocks.append(vectorizer.fit_transform(docs))
-                self.vectorizers_.append((name, vectorizer, None))
+                counter = CountVectorizer(analyzer=analyzer, min_df=self.min_df,
+                                          max_features=self.max_features, dtype=np.float32)
+                tfidf = TfidfTransformer(sublinear_tf=self.sublinear_tf)
+                blocks.append(tfidf.fit_transform(counter.fit_transform(docs)))
+                self.vectorizers_.append((name, counter, tfidf))
         return _stack(blocks)
 
     def transform(self, docs: Sequence[Document]) -> sp.csr_matrix:
         blocks = []
         for _, vectorizer, tfidf in self.vectorizers_:
-            matrix = vectorizer.transform(docs)
-            blocks.append(tfidf.transform(matrix) if tfidf is not None else matrix)
+            if isinstance(vectorizer, CountVectorizer):
+                matrix = _count(vectorizer.analyzer, vectorizer.vocabulary_, docs)
+            else:
+                matrix = vectorizer.transform(docs)
+            blocks.append(tfidf.transform(matrix))
         return _stack(blocks)
 
     def feature_names(self) -> list[str] | None:
@@ -112,6 +144,33 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
         for name, vectorizer, _ in self.vectorizers_:
             names.extend(f"{name}:{term}" for term in vectorizer.get_feature_names_out())
         return names
+
+
+_CHUNK_TERMS = 1 << 20  # terms counted at a time: bounds memory on a 20 MB document
+
+
+def _count(analyzer, vocabulary: dict[str, int], docs: Sequence[Document]) -> sp.csr_matrix:
+    """Term counts like CountVectorizer.transform, with the lookups done in C (dict.get)."""
+    get, known = vocabulary.get, partial(is_not, None)
+    columns, values, indptr = [], [], [0]
+    for doc in docs:
+        ids = filter(known, map(get, analyzer(doc)))
+        parts = []
+        while (chunk := np.fromiter(islice(ids, _CHUNK_TERMS), dtype=np.int32)).size:
+            parts.append(np.unique(chunk, return_counts=True))
+        if len(parts) == 1:
+            unique, counts = parts[0]
+        elif parts:
+            unique, inverse = np.unique(np.concatenate([u for u, _ in parts]),
+                                        return_inverse=True)
+            counts = np.bincount(inverse, weights=np.concatenate([c for _, c in parts]))
+        else:
+            unique, counts = np.zeros(0, np.int32), np.zeros(0)
+        columns.append(unique)
+        values.append(counts.astype(np.float32))
+        indptr.append(indptr[-1] + len(unique))
+    return sp.csr_matrix((np.concatenate(values), np.concatenate(columns), indptr),
+                         shape=(len(docs), len(vocabulary)))
 
 
 def _stack(blocks: list[sp.spmatrix]) -> sp.csr_matrix:

@@ -24,14 +24,11 @@ MANIFEST_FILE = "manifest.json"
 
 
 def library_versions() -> dict[str, str]:
-    import numpy
-    import scipy
-    import sklearn
-    import spacy
+    """Versions of what the model depends on, read without importing the libraries."""
+    from importlib.metadata import version
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-            "numpy": numpy.__version__, "scipy": scipy.__version__,
-            "joblib": joblib.__version__, "spacy": spacy.__version__}
+    names = ("scikit-learn", "numpy", "scipy", "joblib", "spacy", "rjieba", "jieba")
+    return {"python": platform.python_version(), **{name: version(name) for name in names}}
 
 
 def sha256_file(path: str) -> str:

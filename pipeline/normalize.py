@@ -1,5 +1,7 @@
 """The analysis view of a text: NFKC, half-width, Simplified, collapsed whitespace, with offsets.
 
+Pinyin glosses left by broken converters ("區(qū)") are dropped from the view.
+
 The original text is never changed. `normalize` returns a view in which every character maps
 back to a span of the original, so evidence found in the view can be quoted from the original.
 """
@@ -19,6 +21,8 @@ import opencc
 # so the slow per-character path runs just on the rest.
 _STABLE = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2018-\u201d]+")
 _WHITESPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]|\s*\n\s*")
+# Pinyin glosses that broken Simplified->Traditional converters leave after a hanzi: 區(qū)
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +101,10 @@ def normalize(text: str) -> Normalized:
         if folded != translated[i]:
             edits.append((i, i + 1, folded))
     for m in _WHITESPACE_RUN.finditer(translated):
-        edits.append((m.start(), m.end(), "\n" if "\n" in m.group() else " "))
+        if m.group() != "\n":  # a lone newline is already what it would become
+            edits.append((m.start(), m.end(), "\n" if "\n" in m.group() else " "))
+    if "(" in translated:
+        edits.extend((m.start(), m.end(), "") for m in _PINYIN_GLOSS.finditer(translated))
     if not edits:
         return Normalized(translated, OffsetMap())
     edits.sort()

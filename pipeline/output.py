@@ -1,9 +1,10 @@
-"""Write result records: JSONL (the output contract, one object per line) or CSV."""
+"""Write result records: JSONL (the output contract, one object per line), CSV or Parquet."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 from typing import IO, Any
 
 
@@ -14,38 +15,100 @@ class JsonlWriter:
     def write(self, record: dict[str, Any]) -> None:
         self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
 
+    def flush(self) -> None:
+        self.stream.flush()
+
     def close(self) -> None:
         self.stream.flush()
+
+
+def _flat(record: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """One flat row: labels joined by ";", one score column per label, measures as JSON."""
+    scores = record.get("scores", {})
+    row = {"id": record["id"], "source": record["source"], "lang": record.get("lang", ""),
+           "labels": ";".join(record.get("labels", []))}
+    row.update({f"score_{label}": scores.get(label) for label in labels})
+    row.update(measures=json.dumps(record.get("measures", []), ensure_ascii=False),
+               summary=json.dumps(record.get("summary", []), ensure_ascii=False),
+               warnings=" | ".join(record.get("warnings", [])), error=record.get("error", ""))
+    return row
 
 
 class CsvWriter:
-    """One row per document; labels joined by ";", one score column per label, JSON measures."""
-
-    def __init__(self, stream: IO[str], labels: list[str]) -> None:
+    def __init__(self, stream: IO[str], labels: list[str], header: bool = True) -> None:
         self.labels = labels
-        self.writer = csv.writer(stream)
         self.stream = stream
-        self.writer.writerow(["id", "source", "lang", "labels"]
-                             + [f"score_{label}" for label in labels]
-                             + ["measures", "summary", "warnings", "error"])
+        self.writer = csv.writer(stream)
+        if header:
+            self.writer.writerow(list(_flat({"id": "", "source": ""}, labels)))
 
     def write(self, record: dict[str, Any]) -> None:
-        scores = record.get("scores", {})
-        self.writer.writerow(
-            [record["id"], record["source"], record.get("lang", ""),
-             ";".join(record.get("labels", []))]
-            + [scores.get(label, "") for label in self.labels]
-            + [json.dumps(record.get("measures", []), ensure_ascii=False),
-               json.dumps(record.get("summary", []), ensure_ascii=False),
-               " | ".join(record.get("warnings", [])), record.get("error", "")])
+        self.writer.writerow(list(_flat(record, self.labels).values()))
+
+    def flush(self) -> None:
+        self.stream.flush()
 
     def close(self) -> None:
         self.stream.flush()
 
 
-def make_writer(fmt: str, stream: IO[str], labels: list[str]):
-    if fmt == "jsonl":
-        return JsonlWriter(stream)
+class ParquetWriter:
+    """Rows like the CSV's, written as a Parquet file in row groups of `group` records."""
+
+    def __init__(self, path: str, labels: list[str], group: int = 5000) -> None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ImportError("Parquet output needs pyarrow: pip install pyarrow") from None
+        self.path, self.labels, self.group = path, labels, group
+        self.rows: list[dict[str, Any]] = []
+        self.writer = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.rows.append(_flat(record, self.labels))
+        if len(self.rows) >= self.group:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.rows:
+            return
+        table = pa.Table.from_pylist(self.rows, schema=self._schema())
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema)
+        self.writer.write_table(table)
+        self.rows = []
+
+    def _schema(self):
+        import pyarrow as pa
+
+        fields = [(name, pa.string()) for name in ("id", "source", "lang", "labels")]
+        fields += [(f"score_{label}", pa.float64()) for label in self.labels]
+        fields += [(name, pa.string()) for name in ("measures", "summary", "warnings", "error")]
+        return pa.schema(fields)
+
+    def close(self) -> None:
+        self.flush()
+        if self.writer is None:  # no records: still leave a valid, empty file
+            import pyarrow.parquet as pq
+
+            pq.write_table(self._schema().empty_table(), self.path)
+        else:
+            self.writer.close()
+
+
+def read_done_ids(path: str, fmt: str) -> set[str]:
+    """Ids already complete in an output file; a torn last line (a killed run) is cut off."""
+    if not os.path.exists(path):
+        return set()
+    with open(path, "rb+") as f:
+        data = f.read()
+        complete = data.rfind(b"\n") + 1
+        if complete < len(data):
+            f.truncate(complete)
+    lines = data[:complete].decode("utf-8").splitlines()
     if fmt == "csv":
-        return CsvWriter(stream, labels)
-    raise ValueError(f"unknown output format {fmt!r}; use jsonl or csv")
+        return {row["id"] for row in csv.DictReader(lines)}
+    return {json.loads(line)["id"] for line in lines if line.strip()}

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from .classifier import FraudModel
 from .document import Document
 from .normalize import detect_language, normalize
-from .tokenize import Tokenizer
+from .tokenize import Tokenizer, chunks
+
+MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
 
 
 class Pipeline:
@@ -75,8 +77,21 @@ class Pipeline:
     def _extract(self, doc: Document) -> None:
         from .extract import extract_measures, summarize
 
+        measures, warnings = [], []
         try:
-            measures, warnings = extract_measures(doc.view, doc.lang)
+            for offset, chunk in chunks(doc.view):  # one piece for all but huge documents
+                found, said = extract_measures(chunk, doc.lang)
+                for measure in found:
+                    measure.start += offset
+                    measure.end += offset
+                measures.extend(found)
+                warnings.extend(said)
+                if len(measures) > MAX_MEASURES:
+                    doc.warnings.append(f"more than {MAX_MEASURES} measures: only the first "
+                                        f"{MAX_MEASURES} are reported; is this a compilation? "
+                                        "try --split-reports")
+                    measures = measures[:MAX_MEASURES]
+                    break
         except Exception as e:  # noqa: BLE001 - extraction must not cost the labels
             doc.warnings.append(f"measure extraction failed ({type(e).__name__}: {e})")
             doc.measures, doc.summary = [], []

@@ -11,11 +11,13 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, compress
+from operator import not_
 from typing import Protocol
 
 SEGMENTERS = ("rjieba", "jieba")
 USER_DICT = os.path.join(os.path.dirname(__file__), "data", "userdict.txt")
-_CHUNK = 100_000  # characters per segmenter call: bounds the temporary list of token strings
+_CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge document
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
 
 
@@ -110,7 +112,7 @@ class Tokenizer:
         starts, ends = array("I"), array("I")
         if lang == "en":
             sentences = []
-            for offset, chunk in _chunks(view):
+            for offset, chunk in chunks(view):
                 doc = self._english_pipeline()(chunk)
                 for token in doc:
                     if not token.is_space:
@@ -121,19 +123,18 @@ class Tokenizer:
                                     sentences)
             return Tokens(starts, ends, sentences)
         else:
-            for offset, chunk in _chunks(view):
-                pos = offset
-                for word in self._segmenter.cut(chunk):
-                    if not word.isspace():
-                        starts.append(pos)
-                        ends.append(pos + len(word))
-                    pos += len(word)
-                if pos != offset + len(chunk):
+            for offset, chunk in chunks(view):
+                words = self._segmenter.cut(chunk)
+                bounds = list(accumulate(map(len, words), initial=offset))
+                if bounds[-1] != offset + len(chunk):
                     raise RuntimeError("segmenter lost characters; try --segmenter jieba")
+                keep = list(map(not_, map(str.isspace, words)))  # all in C: no Python loop
+                starts.extend(compress(bounds, keep))
+                ends.extend(compress(bounds[1:], keep))
         return Tokens(starts, ends, split_sentences(view))
 
 
-def _chunks(view: str) -> Iterator[tuple[int, str]]:
+def chunks(view: str) -> Iterator[tuple[int, str]]:
     """Pieces of at most about _CHUNK characters, cut after a newline where there is one."""
     start = 0
     while start < len(view):

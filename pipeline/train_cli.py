@@ -88,7 +88,7 @@ def train(args: argparse.Namespace) -> int:
     pipeline = Pipeline(segmenter=args.segmenter)
     docs = prepare(examples, pipeline)
     y = binarize([ex.labels for ex in examples], labels)
-    params = dict(VARIANTS[args.variant])
+    params = dict(VARIANTS[args.variant], min_df=args.min_df)
     proba = cross_val_proba(params, docs, y, args.cv, args.seed, _say)
     thresholds = tune_thresholds(y, proba, labels)
     cv_metrics = label_metrics(examples, proba, labels, thresholds)
@@ -219,6 +219,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--segmenter", default="rjieba", choices=["rjieba", "jieba"])
     p.add_argument("--cv", type=int, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--min-df", type=int, default=2,
+                   help="keep terms seen in at least this many documents (default 2)")
     p.add_argument("--no-real-dev", dest="real_dev", action="store_false",
                    help="do not evaluate on ../shared/devsets when training")
     mode = p.add_mutually_exclusive_group()
@@ -243,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.eval is not None or args.compare:
             return run_eval(args)
         return train(args)
-    except FraudtagError as e:
+    except (FraudtagError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
 

@@ -127,7 +127,7 @@ def test_section_headings_of_one_report_do_not_split_it():
 
 def test_stdin_mixes_jsonl_and_plain_lines():
     stream = io.BytesIO("{\"id\": \"a\", \"text\": \"刷单返利是诈骗\"}\n\n一条普通的微博\n{bad\n"
-                        .encode("utf-8"))
+                        .encode())
     docs = list(read_documents(["-"], stdin=stream))
     assert [(d.id, d.text) for d in docs[:2]] == [("a", "刷单返利是诈骗"), ("stdin:3", "一条普通的微博")]
     assert docs[2].error.startswith("stdin:4: invalid JSON")

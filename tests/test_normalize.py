@@ -31,6 +31,17 @@ def test_spans_stay_inside_the_original(text):
             assert 0 <= s < e <= len(text)
 
 
+def test_pinyin_glosses_are_dropped_and_offsets_skip_them():
+    text = "蕉城區(qū)召開養(yǎng)老詐騙會議"
+    normalized = normalize(text)
+    assert normalized.view == "蕉城区召开养老诈骗会议"
+    start = normalized.view.index("召开")
+    s, e = normalized.offsets.span(start, start + 2)
+    assert text[s:e] == "召開"
+    s, e = normalized.offsets.span(0, 3)
+    assert text[s:e] == "蕉城區"
+
+
 def test_identity_when_nothing_changes():
     normalized = normalize("共发放宣传资料1500余份。")
     assert normalized.offsets.is_identity

@@ -1,0 +1,178 @@
+"""Run every benchmark and write bench/RESULTS.md.
+
+    python bench/run.py [--quick]
+
+Figures are medians of 3 runs unless said otherwise; ratios are measured in the same run, since
+these machines are shared and noisy. --quick uses smaller inputs (for a smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+sys.path.insert(0, HERE)
+
+from common import bench_texts, corpus_texts, machine, median_seconds  # noqa: E402
+
+CLASSIFY = os.path.join(ROOT, "classify.py")
+
+
+def write_archive(folder: str, texts: list[str], prefix: str) -> float:
+    size = 0
+    for i, text in enumerate(texts):
+        data = text.encode("utf-8")
+        size += len(data)
+        with open(os.path.join(folder, f"{prefix}{i:06d}.txt"), "wb") as f:
+            f.write(data)
+    return size / 1e6
+
+
+def timed_run(args: list[str]) -> tuple[float, int]:
+    """Seconds and peak RSS (KB) of one classify.py run in a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, CLASSIFY, *args], check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    return seconds, max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+
+
+def bench_batch(zh_mb: float, en_mb: float, lines: list[str]) -> None:
+    import jieba
+
+    zh, en = bench_texts(zh_mb, "zh"), bench_texts(en_mb, "en")
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    with tempfile.TemporaryDirectory() as folder:
+        results = {}
+        for name, texts in (("zh", zh), ("en", en)):
+            sub = os.path.join(folder, name)
+            os.makedirs(sub)
+            mb = write_archive(sub, texts, name)
+            out = os.path.join(folder, f"{name}.jsonl")
+            for jobs in (1, 2):
+                runs = [timed_run([sub, "-o", out, "-j", str(jobs), "-q"]) for _ in range(3)]
+                results[(name, jobs)] = (mb, len(texts), statistics.median(r[0] for r in runs),
+                                         max(r[1] for r in runs))
+        bare = median_seconds(lambda: [reference.lcut(t) for t in zh])
+    zh_mb_real = results[("zh", 1)][0]
+    lines += ["## Batch, end to end (read files → write JSONL)", "",
+              f"`classify.py DIR -o out.jsonl -j N -q` on the corpus's reports repeated into "
+              f"files; bare `jieba.lcut` (one process, no I/O) on the same Chinese text: "
+              f"{zh_mb_real / bare:.2f} MB/s.", "",
+              "| text | workers | MB | documents | seconds | MB/s | docs/s | vs bare jieba | "
+              "2 vs 1 worker | peak RSS |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for (name, jobs), (mb, n, seconds, rss) in results.items():
+        speedup = results[(name, 1)][2] / seconds
+        vs_jieba = f"{bare / seconds * mb / zh_mb_real:.2f}x" if name == "zh" else ""
+        lines.append(f"| {name} | {jobs} | {mb:.1f} | {n} | {seconds:.2f} | {mb / seconds:.2f} | "
+                     f"{n / seconds:.0f} | {vs_jieba} | {speedup:.2f}x | {rss / 1024:.0f} MB |")
+    lines += ["", "Peak RSS is the largest single process of the run (with 2 workers, one "
+              "worker or the parent).", ""]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_service(requests: int, lines: list[str]) -> None:
+    posts = [t[:200] for t in corpus_texts("zh") if len(t) >= 60][:300]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, CLASSIFY, "--serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/v1/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False,
+                                         encoding="utf-8") as f:
+            for i, post in enumerate(posts):
+                f.write(json.dumps({"id": f"p{i}", "text": post}, ensure_ascii=False) + "\n")
+            bodies = f.name
+        rows = []
+        for path in ("/v1/health", "/v1/classify"):
+            for concurrency in (1, 8):
+                runs = []
+                for _ in range(3):
+                    out = subprocess.run([sys.executable, os.path.join(HERE, "load_client.py"),
+                                          url, path, str(concurrency), str(requests), bodies],
+                                         check=True, capture_output=True, text=True).stdout
+                    runs.append(json.loads(out))
+                best = sorted(runs, key=lambda r: r["throughput"])[1]  # the median run
+                rows.append((path, concurrency, best))
+        os.unlink(bodies)
+    finally:
+        server.terminate()
+        server.wait(10)
+    noop = {c: r["throughput"] for p, c, r in rows if p == "/v1/health"}
+    lines += ["## HTTP service", "",
+              f"`classify.py --serve` (1 worker) on 127.0.0.1; a separate client process with "
+              f"N keep-alive connections sends {requests} requests per run; 200-character "
+              f"Chinese posts; the median of 3 runs by throughput. `/v1/health` is the no-op "
+              "endpoint of the same server.", "",
+              "| endpoint | concurrency | requests/s | p50 ms | p99 ms | vs no-op | statuses |",
+              "|---|---|---|---|---|---|---|"]
+    for path, concurrency, r in rows:
+        lines.append(f"| {path} | {concurrency} | {r['throughput']:.0f} | {r['p50_ms']:.2f} | "
+                     f"{r['p99_ms']:.2f} | {r['throughput'] / noop[concurrency]:.2f}x | "
+                     f"{r['statuses']} |")
+    lines.append("")
+
+
+def bench_cold_start(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        one = os.path.join(folder, "one.txt")
+        with open(one, "w", encoding="utf-8") as f:
+            f.write(corpus_texts("zh", "report")[0])
+        runs = [timed_run([one, "-o", os.path.join(folder, "o.jsonl"), "-j", "1"])
+                for _ in range(5)]
+    seconds = statistics.median(r[0] for r in runs)
+    lines += ["## Cold start", "", f"`classify.py one.txt -j 1`, a new process each time, "
+              f"median of 5: **{seconds:.2f} s** (target <= 2.5 s); peak RSS "
+              f"{max(r[1] for r in runs) / 1024:.0f} MB (target <= 400 MB per worker).", ""]
+
+
+def bench_script(script: str, title: str, lines: list[str], *args: str) -> None:
+    out = subprocess.run([sys.executable, os.path.join(HERE, script), *args], check=True,
+                         capture_output=True, text=True).stdout
+    lines += [f"## {title}", "", out.strip().replace("# ", "### ", 1), ""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    lines = ["# Benchmarks", "", f"Machine: {machine()}. Command: `python bench/run.py"
+             f"{' --quick' if args.quick else ''}`.", ""]
+    bench_script("bench_tokenize.py", "Ingest + normalize + tokenize", lines,
+                 "--mb", "1" if args.quick else "5")
+    if os.path.exists(os.path.join(HERE, "bench_extract.py")):
+        bench_script("bench_extract.py", "Measure extraction", lines)
+    bench_batch(2 if args.quick else 20, 1 if args.quick else 5, lines)
+    bench_service(300 if args.quick else 3000, lines)
+    bench_cold_start(lines)
+    with open(os.path.join(HERE, "RESULTS.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

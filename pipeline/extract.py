@@ -1,0 +1,556 @@
+"""Measures and counts reported in a text: rules (regexes) over the analysis view, zh and en.
+
+One compiled regex per language finds every number followed by a unit (份, 场, 元, %, cases,
+yuan ...); the few characters around each hit decide whether it is a count (not a date, an age,
+a hotline, an ordinal, a slogan, a price in a scam pitch) and give its qualifier; the clause
+before it gives the action and the object, and these give the type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from pipeline.lang import en, zh
+from pipeline.numbers import Number, parse_en, parse_zh, parse_zh_range, to_value
+
+TYPES = ("publicity", "inspection", "enforcement", "organization", "other")
+_CJK_AT = re.compile(r"[\u4e00-\u9fff]")
+_CN_START = frozenset("零〇一二两三四五六七八九十廿卅")
+_LEFT = 12  # characters of left context looked at for qualifiers and exclusions
+
+
+@dataclass
+class Measure:
+    """One quantity the text reports: what was done, to what, how many, in which unit."""
+
+    type: str  # publicity | inspection | enforcement | organization | other
+    action: str | None  # e.g. 发放, 检查, arrested (as written in the view)
+    object: str | None  # e.g. 宣传资料, 旅行社, posters
+    count: int | float | None
+    count_max: int | float | None
+    qualifier: str  # exact | more_than | about | at_least | less_than | range
+    unit: str | None  # 份 张 条 场 次 人次 名 家 起 元 % cases yuan ...
+    start: int  # view offsets of the evidence span
+    end: int
+
+    def to_dict(self) -> dict:
+        """Return the output contract's measure fields except "text" (added by the runner)."""
+        return asdict(self)
+
+
+def extract_measures(view: str, lang: str) -> tuple[list[Measure], list[str]]:
+    """Measures found in the analysis view (lang "zh", "en" or "mixed"), and warnings."""
+    measures: list[Measure] = []
+    warnings: list[str] = []
+    if lang in ("zh", "mixed"):
+        measures += _extract_zh(view, warnings)
+    if lang in ("en", "mixed"):
+        found = _extract_en(view, warnings)
+        if measures:
+            found = [m for m in found if not _overlaps_any(m, measures)]
+        measures += found
+        measures.sort(key=lambda m: m.start)
+    return measures, warnings
+
+
+def _overlaps_any(m: Measure, others: list[Measure]) -> bool:
+    return any(o.start < m.end and m.start < o.end for o in others)
+
+
+# ---------------------------------------------------------------- Chinese
+
+
+def _extract_zh(view: str, warnings: list[str]) -> list[Measure]:
+    out: list[Measure] = []
+    for m in zh.MEASURE.finditer(view):
+        measure = _zh_measure(view, m, warnings, out[-1] if out else None)
+        if measure is not None:
+            out.append(measure)
+    for m in zh.PERCENT_WORDS.finditer(view):
+        number = parse_zh(m.group("num"))
+        if zh.MONEY_LEFT_EXCLUDE.search(view[max(0, m.start() - _LEFT):m.start()]):
+            continue  # 年化收益百分之十五: a promise, not a result
+        if number is not None and number.value is not None:
+            action, obj, start = _zh_clause(view, m.start())
+            out.append(Measure(_zh_type(action, obj, "%"), action, obj, number.value, None,
+                               "exact", "%", start, m.end()))
+    out.sort(key=lambda x: x.start)
+    return _drop_headline_repeats(view, out)
+
+
+def _drop_headline_repeats(view: str, measures: list[Measure]) -> list[Measure]:
+    """Drop measures of a title line whose figure the body states again (keep the body's)."""
+    title_end = view.find("\n")
+    if title_end < 0 or title_end > 80 or "。" in view[:title_end]:
+        return measures
+    body = {(m.count, m.unit) for m in measures if m.start > title_end}
+    return [m for m in measures
+            if m.start > title_end or m.count is None or (m.count, m.unit) not in body]
+
+
+def _zh_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | None
+                ) -> Measure | None:
+    num_text, unit, post = m.group("num"), m.group("unit"), m.group("post") or ""
+    if unit is None and "万" not in num_text and "亿" not in num_text:
+        return None  # most numbers without a unit: years, dates, codes
+    s, e = m.span()
+    left = view[max(0, s - _LEFT):s]
+    is_cn = num_text[0] in _CN_START
+    none_case = bool(unit and num_text in ("1", "一") and zh.NONE_LEFT.search(left))
+    if _zh_rejected(view, m, left, is_cn, none_case):
+        return None
+    number = _zh_number(m)
+    if number is None or (number.garbled and is_cn):
+        return None  # no number, or numeral characters that are no numeral (一一, 三四十)
+    if number.garbled:
+        warnings.append(f"unreadable number {m.group()!r} at {s}: count left empty")
+    if unit is None:
+        unit = _zh_bare_money(view, m, left)
+    if unit is None or _zh_article(num_text, unit, post, left, is_cn, none_case):
+        return None
+    if num_text in ("两", "二") and _zh_modifier(view, e, left, post):
+        return None  # 在两次整治行动中, 停牌的两名导游: a modifier, not a reported count
+    unit, count, count_max = _zh_unit(unit, number)
+    if unit is None or _zh_not_a_result(view, e, unit, count, left, post):
+        return None
+    if none_case:
+        count = 0
+    currency = zh.CURRENCY_LEFT.search(left)
+    if currency and unit == "元":
+        unit = zh.CURRENCY_NAMES[currency.group(1)]
+    start = s
+    pre = zh.PRE_QUALIFIER.search(left)
+    if pre:
+        start = s - (len(left) - pre.start())
+    action, obj, clause_start = _zh_clause(view, start)
+    if zh.NOT_RESULT.search(view, clause_start, s):
+        return None
+    if action is None and zh.BACKGROUND.search(view, clause_start, s) \
+            and not zh.ACTION.search(_CLAUSE_HEAD.match(view, e).group()):
+        return None  # 全县现有养老机构64家: the situation, not something done
+    if obj is None:
+        obj, e = _zh_right_object(view, e)
+    if action is None and prev is not None and prev.action and clause_start > prev.start \
+            and _same_sentence(view, prev.end, s):
+        action = prev.action  # 检查旅行社218家次、购物店47家次: the list shares its verb
+    return Measure(_zh_type(action, obj, unit), action, obj, count, count_max,
+                   _zh_qualifier(number, left, post), unit, min(clause_start, start), e)
+
+
+def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
+    """Return whether 两+unit modifies a noun in a clause that reports nothing done to it."""
+    if post or not _CJK_AT.match(view, e) or left.endswith("有"):
+        return False
+    if zh.PRE_QUALIFIER.search(left) or zh.ACTION_BEFORE.search(left):
+        return False
+    rest = _CLAUSE_HEAD.match(view, e).group()
+    return "被" not in rest and not zh.ACTION.search(rest)
+
+
+def _zh_rejected(view: str, m: re.Match, left: str, is_cn: bool, none_case: bool) -> bool:
+    """Return whether the context makes the number no count (code, phone, ordinal, idiom)."""
+    s, e = m.span()
+    num_text = m.group("num")
+    if zh.LEFT_EXCLUDE.search(left) or zh.DURATION_LEFT.search(left):
+        return True
+    if num_text.isdigit() and len(num_text) >= 3 and zh.PHONE_LEFT.search(left):
+        return True  # 拨打96110, 热线12345
+    if is_cn and not none_case and (zh.LEFT_EXCLUDE_CN.search(left) or _in_idiom(view, s, e)):
+        return True
+    # 一件件, 一场场: a reduplicated measure word
+    return bool(m.group("unit") and e < len(view) and view[e - 1] == view[e]
+                and not m.group("post"))
+
+
+def _zh_article(num_text: str, unit: str, post: str, left: str, is_cn: bool,
+                none_case: bool) -> bool:
+    """Return whether 一 is an article (一名男子, 一家公司) rather than a count, or 分 a time."""
+    if unit == "分" and re.search(r"[时点:]$", left):
+        return True  # 10时30分
+    return (is_cn and num_text == "一" and not post and not none_case
+            and not zh.PRE_QUALIFIER.search(left)
+            and not (unit in ("名", "人") and zh.ACTION_BEFORE.search(left)))
+
+
+def _zh_not_a_result(view: str, e: int, unit: str, count: float | None, left: str,
+                     post: str) -> bool:
+    """Return whether a money amount or rate is a price, a promised return or a statute."""
+    right = view[e:e + 16]
+    if zh.RIGHT_EXCLUDE.match(right):
+        return True
+    if unit not in zh.MONEY_UNITS and unit != "%" or count is None:
+        return False
+    money_left = zh.RANGE_HEAD.sub("", left) if post != "以下" else left
+    return bool(zh.MONEY_LEFT_EXCLUDE.search(money_left) or zh.RIGHT_EXCLUDE_MONEY.match(right)
+                or (post == "以下" and unit in zh.MONEY_UNITS))
+
+
+_MONEY_CONTEXT = re.compile(r"现金|资金|金额|款|损失|赃|罚|收入|营业额|货值|价值|财产|存款|元")
+
+
+def _zh_bare_money(view: str, m: re.Match, left: str) -> str | None:
+    """Return "元" for an amount in 万/亿 without a unit in a money clause (缴获现金50万)."""
+    num = m.group("num")
+    if m.group("num2") or not re.search(r"[万亿]", num) or num[0] not in "0123456789":
+        return None
+    nxt = view[m.end():m.end() + 1]
+    if nxt and (("\u4e00" <= nxt <= "\u9fff" and nxt not in "的和及与")
+                or nxt.isalnum() or nxt in "×*?？"):
+        return None  # 3万X元: the figure goes on, redacted
+    tail = _CLAUSE_TAIL.search(view, max(0, m.start() - 12), m.start())
+    clause = view[tail.start():m.start()] if tail else left
+    return "元" if _MONEY_CONTEXT.search(clause) else None
+
+
+def _zh_number(m: re.Match) -> Number | None:
+    if m.group("num2"):
+        return parse_zh_range(m.group("num"), m.group("num2"))
+    return parse_zh(m.group("num"))
+
+
+def _zh_unit(unit: str, number: Number) -> tuple[str | None, int | float | None,
+                                                   int | float | None]:
+    """Return (unit, count, count_max) with 万元 -> 元 x 10000 and 六成 -> 60 %."""
+    count, count_max = number.value, number.value_max
+    if unit == "成":
+        if count is None or count_max is not None or not 1 <= count <= 10 \
+                or count != int(count):
+            return None, None, None
+        return "%", int(count) * 10, None
+    unit, scale = zh.UNIT_SCALE.get(unit, (unit, 1))
+    if scale != 1:
+        if count is not None:
+            count = to_value(Decimal(str(count)) * scale)
+        if count_max is not None:
+            count_max = to_value(Decimal(str(count_max)) * scale)
+    return unit, count, count_max
+
+
+def _zh_qualifier(number: Number, left: str, post: str) -> str:
+    if number.qualifier == "range":
+        return "range"
+    if post in zh.POST_QUALIFIERS:
+        return zh.POST_QUALIFIERS[post]
+    if number.qualifier != "exact":
+        return number.qualifier
+    pre = zh.PRE_QUALIFIER.search(left)
+    if pre:
+        word = pre.group().rstrip()
+        for key in sorted(zh.PRE_QUALIFIERS, key=len, reverse=True):
+            if word.startswith(key):
+                return zh.PRE_QUALIFIERS[key]
+    return "exact"
+
+
+_CLAUSE_TAIL = re.compile(r"[^,。;；:：!！?？\n()（）、]*$")
+_CLAUSE_HEAD = re.compile(r"[^,。;；:：!！?？\n()（）、]{0,20}")
+
+
+def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
+    """Return (action, object, clause start) from the clause before view[start]."""
+    lo = max(0, start - 30)
+    tail = _CLAUSE_TAIL.search(view, lo, start)
+    clause_start = tail.start() if tail else start
+    clause = view[clause_start:start]
+    action = None
+    obj_from = 0
+    found = list(zh.ACTION.finditer(clause))
+    if found:
+        last = found[-1]
+        if len(found) > 1 and not zh.LINKERS.sub("", clause[last.end():].strip()):
+            # 开展联合检查11次: the last verb is the object of the one before
+            last = found[-2]
+        action, obj_from = last.group(), last.end()
+    obj = zh.LINKERS.sub("", clause[obj_from:].strip()).strip()
+    if action is not None:
+        clause_start += clause.find(action) if obj_from == 0 else obj_from - len(action)
+    else:
+        clause_start += len(clause) - len(clause.lstrip())
+    if len(obj) > 14:
+        obj = obj[-14:]
+    return action, obj or None, clause_start
+
+
+def _zh_right_object(view: str, end: int) -> tuple[str | None, int]:
+    m = zh.RIGHT_OBJECT.match(view, end)
+    if not m:
+        return None, end
+    text = m.group()
+    stop = zh.RIGHT_OBJECT_STOP.search(text)
+    verb = zh.ACTION.search(text)
+    if verb and (stop is None or verb.start() < stop.start()):
+        stop = verb  # 1起涉嫌诈骗案件已移送: the object ends where the next verb starts
+    if stop:
+        text = text[:stop.start()]
+    text = text.strip("\"“”")
+    return (text or None), end + (len(m.group()) if not stop else stop.start())
+
+
+def _zh_type(action: str | None, obj: str | None, unit: str | None) -> str:
+    generic = {"开展", "组织", "举办", "参与", "参加", "发现", "涉及", "接待", "覆盖", "设立",
+               "设置", "处理", "办理", "出动"}
+    by_action = zh.ACTIONS.get(action) if action else None
+    by_object = None
+    if obj:
+        for pattern, kind in zh.OBJECT_TYPE:
+            if pattern.search(obj):
+                by_object = kind
+                break
+    if by_action and (action not in generic or by_object is None):
+        return by_action
+    return by_object or by_action or zh.UNIT_TYPES.get(unit or "", "other")
+
+
+def _in_idiom(view: str, s: int, e: int) -> bool:
+    for m in zh.IDIOMS.finditer(view, max(0, s - 3), min(len(view), e + 4)):
+        if m.start() < e and s < m.end():
+            return True
+    return False
+
+
+_SENTENCE_END = re.compile(r"[。;；!！?？\n]")
+
+
+def _same_sentence(view: str, a: int, b: int) -> bool:
+    return a <= b and not _SENTENCE_END.search(view, a, b)
+
+
+# ---------------------------------------------------------------- English
+
+
+def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
+    out: list[Measure] = []
+    pos = 0
+    while True:
+        m = en.MEASURE.search(view, pos)
+        if m is None:
+            return out
+        if m.group("num2") and not _en_range_ok(m):
+            m = en.MEASURE_SINGLE.match(view, m.start())
+        measure = _en_measure(view, m, warnings, out[-1] if out else None)
+        if measure is not None:
+            out.append(measure)
+        pos = max(m.end(), m.start() + 1)
+
+
+def _en_range_ok(m: re.Match) -> bool:
+    """Return whether "A to B" is a range: same currency on both ends and A <= B."""
+    if m.group("cur") and not m.group("cur_b"):
+        return False
+    low = parse_en(m.group("num") + (m.group("scale") or m.group("scale2") or ""))
+    high = parse_en(m.group("num2") + (m.group("scale2") or ""))
+    return bool(low and high and low.value is not None and high.value is not None
+                and low.value <= high.value)
+
+
+def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | None
+                ) -> Measure | None:
+    s, e = m.span()
+    if e == s:
+        return None
+    left = view[max(0, s - 40):s]
+    cur, raw_tail = m.group("cur"), m.group("tail") or ""
+    tail = raw_tail.strip(" -").lower()
+    num = m.group("num")
+    if not cur and en.LEFT_EXCLUDE.search(left):
+        return None
+    if not cur and not raw_tail and en.THE_LEFT.search(left):
+        return None  # the 23 cases: restated
+    if num.lower() == "one" and not en.ACTION_BEFORE.search(left):
+        return None  # "one" is mostly an article: one case, one-click, "one card, one file"
+    if raw_tail.startswith("-") and not raw_tail.startswith("- "):
+        return None  # a compound adjective: a "99-yuan" tour
+    nxt = view[e:e + 2]
+    if not raw_tail and nxt[:1] == "-" and nxt[1:].isalpha():
+        return None  # two-card sellers, 5-day trip
+    if e < len(view) and (view[e].isalnum() or view[e] in "+") and not raw_tail \
+            and num[-1].isdigit() and not m.group("scale") \
+            and not re.match(r"[\d,+]*kloc-\d|[\d,]*\+", view[e:e + 12]):
+        return None  # part of a longer token (3G, 5th, 10am)
+    digits_only = num.isdigit()
+    if digits_only and not cur and not tail and (len(num) >= 5 or (
+            len(num) == 4 and 1900 <= int(num) <= 2099)):
+        return None  # a year (2021 campaign) or a hotline (12301 platform)
+    number = _en_number(view, m, cur, tail, warnings)
+    if number is None:
+        return None
+    unit, obj, end = _en_unit(view, m, cur, tail)
+    if unit in en.PLACES and en.PLACE_LEFT.search(left):
+        return None
+    if unit is None and en.LIST_MARKER.match(view, e) and en.LINE_START.search(left):
+        return None
+    if unit is None and (number.garbled or (number.redacted and len(num) > 1)):
+        return Measure("other", None, None, None, None, "exact", None, s, e)
+    if unit is None and en.PEOPLE_LEFT.search(left) and en.PEOPLE_RIGHT.match(view, e):
+        unit = "people"
+    if unit is None:
+        label = en.LABEL_LEFT.search(left) or en.OF_THE_NOUN.match(view, e)
+        if label:
+            unit = label.group("noun").lower()
+    if unit is None:
+        if en.TIME_AFTER.match(view, e):
+            return None
+        if prev is None or prev.unit in en.CURRENCY_UNITS.values() or prev.unit == "%" \
+                or s - prev.end > 200 or "\n" in view[prev.end:s]:
+            return None
+        if not (en.INHERIT_LEFT.search(left) or en.INHERIT_RIGHT.match(view, e)):
+            return None
+        unit, obj = prev.unit, prev.object  # "opened 214 investigations, up from 167"
+    qualifier = number.qualifier
+    start = s
+    if qualifier == "exact":
+        pre = en.PRE_QUALIFIER.search(left)
+        if pre:
+            word = pre.group("q").lower()
+            if word == "up to":
+                return None  # a cap, not a figure: "returns of up to 15%"
+            qualifier = en.PRE_QUALIFIERS[word]
+            start = s - (len(left) - pre.start())
+    money = unit in en.CURRENCY_UNITS.values()
+    if (money or unit == "%") and number.value is not None:
+        before = en.RANGE_HEAD.sub("", view[max(0, start - 50):start])
+        if en.MONEY_LEFT_EXCLUDE.search(before) \
+                or en.MONEY_RIGHT_EXCLUDE.match(view, end):
+            return None
+        if unit == "%" and en.PERCENT_LEFT_EXCLUDE.search(before):
+            return None
+        if money and qualifier == "less_than":
+            return None  # a threshold: tours sold for under 1,000 yuan
+    if number.vague:
+        qualifier = "about"
+    action, action_start = _en_action(view, start, end)
+    start = min(start, action_start)
+    return Measure(_en_type(action, obj, unit), action, obj, number.value, number.value_max,
+                   qualifier, unit, start, end)
+
+
+def _en_number(view: str, m: re.Match, cur: str | None, tail: str, warnings: list[str]
+               ) -> Number | None:
+    """Return the Number of an English match (a range when it has two ends), or None."""
+    s, e = m.span()
+    if _en_garbled(view, m):
+        warnings.append(f"unreadable number {view[s:e + 12].strip()!r} at {s}: "
+                        "count left empty")
+        return Number(None, garbled=True)
+    scale = (m.group("scale") or "").strip().lower()
+    if scale in ("m", "b", "k", "mn", "bn") and not (cur or tail in en.CURRENCY_UNITS):
+        return None  # 5m is five metres unless it is money
+    number = parse_en(m.group("num") + (m.group("scale") or ""))
+    if number is None or not m.group("num2"):
+        return number
+    high = parse_en(m.group("num2") + (m.group("scale2") or ""))
+    if high is None or high.value is None or number.value is None:
+        return None
+    low_value = number.value
+    if not m.group("scale") and m.group("scale2"):
+        low = parse_en(m.group("num") + m.group("scale2"))
+        low_value = low.value if low else None
+    if low_value is None or low_value > high.value:
+        return None
+    return Number(low_value, "range", value_max=high.value)
+
+
+_EN_GARBLED_AT = re.compile(
+    r"[^\s]*\d[\d,]*\+[\d,]+|\d{1,3},\d{1,2}(?![\d,])|\S*\d\S*(?:\s[A-Za-z-]+)?/kloc-\d")
+
+
+def _en_garbled(view: str, m: re.Match) -> bool:
+    region = view[m.start():min(len(view), m.end() + 30)]
+    return bool(_EN_GARBLED_AT.match(region)
+                or re.fullmatch(r"\d+\.\d*0\s(?:million|billion)", m.group("num")
+                                + (m.group("scale") or "")))
+
+
+def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
+             ) -> tuple[str | None, str | None, int]:
+    """Return (unit, object, end) for the number matched by `m`."""
+    e = m.end()
+    if tail in ("%", "percent", "per cent") or tail.startswith("percentage"):
+        return ("%" if not tail.startswith("percentage") else "percentage points"), None, e
+    if cur:
+        key = cur.strip().lower()
+        return en.CURRENCY_UNITS.get(key, key.upper()), None, e
+    if tail:
+        return en.CURRENCY_UNITS.get(tail, tail), None, e
+    if en.TIME_AFTER.match(view, e):
+        return None, None, e
+    window = view[e:e + 80]
+    if number_vague(m):
+        window = re.sub(r"^\s+of(?=\s)", "", window)  # dozens of victims
+    noun = en.NOUN_AFTER.match(window) or en.PLURAL_AFTER.match(window)
+    if noun:
+        unit = noun.group("noun").lower()
+        obj = window[:noun.end()].strip(" -\"“")
+        return unit, obj, e + noun.end()
+    return None, None, e
+
+
+def number_vague(m: re.Match) -> bool:
+    return bool(re.fullmatch(r"(?i)dozens|scores|hundreds|thousands|millions|tens\sof\sthousands|"
+                             r"hundreds\sof\sthousands", m.group("num")))
+
+
+def _en_action(view: str, start: int, end: int) -> tuple[str | None, int]:
+    lo = max(0, start - 50)
+    chunk = view[lo:start]
+    breaks = list(en.SENTENCE_BREAK.finditer(chunk))
+    if breaks:
+        chunk, lo = chunk[breaks[-1].end():], lo + breaks[-1].end()
+    action = None
+    action_start = start
+    for a in en.ACTION.finditer(chunk):
+        action, action_start = a.group(), lo + a.start()
+    if action is None:
+        after = en.ACTION_AFTER.match(view, end)
+        if after and after.group("verb").lower() in en.ACTIONS:
+            return after.group("verb"), start
+    return action, action_start
+
+
+def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
+    if obj:
+        for pattern, kind in en.NOUN_TYPES:
+            if pattern.search(obj):
+                if action and en.ACTIONS.get(action.lower()) not in (None, "other"):
+                    return en.ACTIONS[action.lower()]
+                return kind
+    if action and action.lower() in en.ACTIONS:
+        return en.ACTIONS[action.lower()]
+    if unit in en.CURRENCY_UNITS.values():
+        return "enforcement"
+    return "other"
+
+
+# ---------------------------------------------------------------- totals
+
+_QUALIFIER_RANK = {"exact": 0, "less_than": 1, "about": 2, "at_least": 3}
+
+
+def summarize(measures: list[dict]) -> list[dict]:
+    """Totals per (type, object, unit): [{"type","object","unit","total","qualifier","measures"}].
+
+    The qualifier is "at_least" when any part is more_than, at_least or a range (ranges add
+    their low end), else "about" when any part is about, else "less_than" when any part is,
+    else "exact". Null counts are skipped in the total but counted in "measures"; a group with
+    only null counts has total null.
+    """
+    groups: dict[tuple, dict] = {}
+    for m in measures:
+        key = (m.get("type"), m.get("object"), m.get("unit"))
+        g = groups.setdefault(key, {"type": key[0], "object": key[1], "unit": key[2],
+                                    "total": None, "qualifier": "exact", "measures": 0})
+        g["measures"] += 1
+        q = m.get("qualifier", "exact")
+        q = {"more_than": "at_least", "range": "at_least"}.get(q, q)
+        if m.get("count") is None:
+            continue
+        total = Decimal(str(g["total"] or 0)) + Decimal(str(m["count"]))
+        g["total"] = to_value(total)
+        if _QUALIFIER_RANK.get(q, 0) > _QUALIFIER_RANK[g["qualifier"]]:
+            g["qualifier"] = q
+    return list(groups.values())
+
+
+__all__ = ["Measure", "TYPES", "extract_measures", "summarize"]

@@ -1,0 +1,177 @@
+"""Score the measure extractor against gold counts: recall, precision, redacted numbers found.
+
+Usage:
+    python -m pipeline.extract_eval                      # corpora/*.jsonl with counts + devset
+    python -m pipeline.extract_eval corpora/zh_pension.jsonl --errors 20
+
+A gold count is found when a measure with the same value overlaps its evidence (located in the
+original text with text.find). Optional gold counts are neither rewarded nor penalized: a
+measure that matches one is left out of precision. Precision counts measures with a value;
+measures with a null count are scored only against null-valued (redacted/garbled) gold.
+Only documents with a "counts" key are scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+from pipeline.extract import extract_measures
+from pipeline.normalize import detect_language, normalize
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass
+class Score:
+    gold: int = 0
+    found: int = 0
+    predicted: int = 0
+    correct: int = 0
+    null_gold: int = 0
+    null_found: int = 0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    false_positives: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        recall = self.found / self.gold if self.gold else float("nan")
+        precision = self.correct / self.predicted if self.predicted else float("nan")
+        null = self.null_found / self.null_gold if self.null_gold else float("nan")
+        return (f"{name}: recall {recall:.3f} ({self.found}/{self.gold})  precision "
+                f"{precision:.3f} ({self.correct}/{self.predicted})  redacted/garbled found "
+                f"null {null:.3f} ({self.null_found}/{self.null_gold})")
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def _spans(text: str, evidence: str) -> list[tuple[int, int]]:
+    out, pos = [], text.find(evidence)
+    while pos >= 0:
+        out.append((pos, pos + len(evidence)))
+        pos = text.find(evidence, pos + 1)
+    return out
+
+
+def _context(text: str, start: int, end: int, width: int = 25) -> str:
+    snippet = text[max(0, start - width):start] + "[" + text[start:end] + "]" \
+        + text[end:end + width]
+    return snippet.replace("\n", " ")
+
+
+def score_document(doc: dict, score: Score) -> None:
+    """Add the document's results to `score`."""
+    text = doc["text"]
+    norm = normalize(text)
+    lang = doc.get("lang") or detect_language(norm.view)
+    measures, _ = extract_measures(norm.view, lang)
+    predicted = []
+    for m in measures:
+        start, end = norm.offsets.span(m.start, m.end)
+        predicted.append((start, end, m.count))
+    used = [False] * len(predicted)
+    ignored = [False] * len(predicted)
+    # match required gold first, so an optional item cannot take a required item's measure
+    gold = sorted(doc["counts"], key=lambda c: bool(c.get("optional")))
+    for g in gold:
+        spans = _spans(text, g["evidence"])
+        hit = None
+        for i, (ps, pe, count) in enumerate(predicted):
+            if used[i] or ignored[i] or not _same(count, g["value"]):
+                continue
+            if any(ps < ge and gs < pe for gs, ge in spans):
+                hit = i
+                break
+        if g.get("optional"):
+            if hit is not None:
+                ignored[hit] = True
+            continue
+        if g["value"] is None:
+            score.null_gold += 1
+        else:
+            score.gold += 1
+        if hit is not None:
+            used[hit] = True
+            if g["value"] is None:
+                score.null_found += 1
+            else:
+                score.found += 1
+        else:
+            where = spans[0] if spans else (0, 0)
+            score.misses.append((doc["id"], f"{g['value']} {g['unit']} {g['qualifier']}",
+                                 _context(text, *where)))
+    for i, (ps, pe, count) in enumerate(predicted):
+        if count is None or ignored[i]:
+            continue
+        score.predicted += 1
+        if used[i]:
+            score.correct += 1
+        else:
+            score.false_positives.append((doc["id"], str(count), _context(text, ps, pe)))
+
+
+def default_paths() -> list[str]:
+    """Return corpora/*.jsonl files that have counts, plus the shared devset when present."""
+    paths = []
+    for path in sorted(glob.glob(os.path.join(_REPO, "corpora", "*.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            if any('"counts"' in line for line in f):
+                paths.append(path)
+    dev = os.path.join(_REPO, "..", "shared", "devsets", "real_dev.jsonl")
+    if os.path.exists(dev):
+        paths.append(os.path.normpath(dev))
+    return paths
+
+
+def evaluate(path: str) -> Score:
+    """Return the Score of the extractor on the documents of `path` that have counts."""
+    score = Score()
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise SystemExit(f"{path}:{number}: invalid JSON ({e})") from None
+            if "counts" in doc:
+                score_document(doc, score)
+    return score
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Score measure extraction against gold counts.",
+        epilog="example: python -m pipeline.extract_eval corpora/zh_pension.jsonl --errors 20")
+    parser.add_argument("paths", nargs="*", help="JSONL files (default: corpora + devset)")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="print the N first misses and false positives per file")
+    args = parser.parse_args(argv)
+    paths = args.paths or default_paths()
+    if not paths:
+        parser.error("no JSONL files with counts found; pass paths")
+    total = Score()
+    for path in paths:
+        score = evaluate(path)
+        print(score.line(os.path.relpath(path)))
+        for name in ("gold", "found", "predicted", "correct", "null_gold", "null_found"):
+            setattr(total, name, getattr(total, name) + getattr(score, name))
+        if args.errors:
+            for doc_id, what, ctx in score.misses[:args.errors]:
+                print(f"  MISS {doc_id} {what}: {ctx}")
+            for doc_id, what, ctx in score.false_positives[:args.errors]:
+                print(f"  FP   {doc_id} {what}: {ctx}")
+    if len(paths) > 1:
+        print(total.line("all"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""English language data for measure extraction: number words, nouns counted, verbs, money.
+
+Patterns are compiled once, here, at import, and run case-insensitively over the analysis view.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_SMALL = _words("one two three four five six seven eight nine ten eleven twelve thirteen "
+                "fourteen fifteen sixteen seventeen eighteen nineteen")
+_TENS = _words("twenty thirty forty fifty sixty seventy eighty ninety")
+_WORD = "|".join(sorted(_SMALL + _TENS, key=len, reverse=True))
+NUMBER_WORDS = (rf"\b(?:(?:{_WORD})(?:-(?:{'|'.join(_SMALL[:9])}))?"
+                rf"(?:\s(?:hundred|thousand|million|billion))?|a\sdozen|dozens|scores|"
+                rf"tens\sof\sthousands|hundreds\sof\sthousands|hundreds|thousands|millions)\b")
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# machine-translation debris: "65,438+00", "1.300 million" is handled by numbers.parse_en
+GARBLED = r"\d[\d,]*\+[\d,]+|\d{1,3},\d{1,2}(?![\d,])"
+SCALE = r"(?:\s(?:million|billion|trillion|thousand)\b|(?:mn|bn|m|b|k)\b)"
+CURRENCY_PREFIX = (r"(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
+                   r"Rs\.?|INR|SGD|AUD|CAD)\s?")
+CURRENCY_SUFFIX = (r"(?:Hong\sKong\sdollars|HK\sdollars|US\sdollars|Singapore\sdollars|"
+                   r"New\sTaiwan\sdollars|NT\sdollars|yuan|RMB|renminbi|dollars?|USD|HKD|euros?|"
+                   r"pounds?(?:\ssterling)?|dong|won|yen|rupees|ringgit|baht|pesos|rubles|patacas)\b")
+
+REDACTED = r"(?-i:\b(?:X{1,6}|x{2,6})(?:[.,](?:X+|\d{3}))*\b)"
+_NUMBER = (rf"(?P<cur>{CURRENCY_PREFIX})?(?P<num>{GARBLED}|{DIGITS}|{NUMBER_WORDS}|{REDACTED})"
+           rf"(?P<scale>{SCALE})?")
+_RANGE = (rf"(?:\s?(?:-|to|–)\s?(?P<cur_b>{CURRENCY_PREFIX})?(?P<num2>{DIGITS}|{NUMBER_WORDS})"
+          rf"(?P<scale2>{SCALE})?)?")
+_NO_RANGE = r"(?:(?!)(?P<cur_b>)(?P<num2>)(?P<scale2>))?"
+_TAIL = (rf"(?P<tail>\s?-?\s?{CURRENCY_SUFFIX}|\s?%|\s(?:percent|per\scent)\b|"
+         rf"\spercentage\spoints?\b)?")
+MEASURE = re.compile(_NUMBER + _RANGE + _TAIL, re.I)
+# the same without a range, for "$126,000 to 83 consumers" (two figures, not a range)
+MEASURE_SINGLE = re.compile(_NUMBER + _NO_RANGE + _TAIL, re.I)
+CURRENCY_UNITS = {"$": "USD", "us$": "USD", "hk$": "HKD", "nt$": "TWD", "a$": "AUD", "c$": "CAD",
+                  "s$": "SGD", "nz$": "NZD", "rm$": "MYR", "£": "GBP", "€": "EUR", "¥": "yuan",
+                  "rmb": "yuan", "cny": "yuan", "renminbi": "yuan", "usd": "USD", "hkd": "HKD",
+                  "eur": "EUR", "gbp": "GBP", "ntd": "TWD", "dollar": "USD", "dollars": "USD",
+                  "us dollars": "USD", "hong kong dollars": "HKD", "hk dollars": "HKD",
+                  "singapore dollars": "SGD", "new taiwan dollars": "TWD", "nt dollars": "TWD",
+                  "yuan": "yuan", "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP",
+                  "pounds sterling": "GBP", "dong": "VND", "won": "KRW", "yen": "JPY",
+                  "rupees": "INR", "rs": "INR", "rs.": "INR", "inr": "INR", "ringgit": "MYR",
+                  "baht": "THB", "pesos": "PHP", "patacas": "MOP", "rubles": "RUB",
+                  "sgd": "SGD", "aud": "AUD", "cad": "CAD"}
+
+# nouns that a count counts; the unit is the noun as written
+NOUNS = sorted(set(_words("""
+people persons person individuals individual victims victim suspects suspect cases case
+groups group gangs gang rings ring networks network syndicates syndicate clues clue leads
+companies company firms firm agencies agency operators operator guides guide men man women
+woman investors investor calls call messages message texts text emails email
+phone\\scards sim\\scards bank\\scards cards card accounts account bank\\saccounts vehicles
+vehicle cars car computers computer phones phone mobile\\sphones devices complaints complaint
+reports report executives executive participants participant residents resident seniors
+senior retirees retiree families family households household couples couple clients client
+customers customer members member employees employee staff officers officer tellers teller
+defendants defendant convictions conviction arrests arrest investigations investigation
+inspections inspection spot\\schecks checks check raids raid operations operation matters
+matter referrals referral warnings warning notices notice fines penalties presentations
+presentation lectures lecture seminars seminar talks talk events event sessions session
+workshops workshop campaigns campaign activities meetings meeting trainings copies leaflets
+flyers brochures pamphlets posters banners booklets materials videos video articles posts
+tours tour\\sgroups shops shop stores store outlets outlet premises businesses entities
+schemes scheme websites website apps app platforms platform domains items pieces mailboxes
+boxes check\\sbooks checkbooks couriers courier tourists tourist visitors passengers students
+children minors villages communities schools fraudsters scammers criminals perpetrators
+offenders citizens nationals foreigners transactions transfers payments refunds packages
+parcels frauds scams incidents crimes offences offenses prosecutions indictments charges
+elderly\\svictims older\\sadults adults elders pensioners patients users subscribers
+volunteers agents brokers salespeople promoters accomplices members dens hideouts
+""")), key=len, reverse=True)
+_STOP = (r"of|in|on|at|for|to|from|by|with|was|were|is|are|has|have|had|been|be|the|this|that|"
+         r"which|who|per|than|year|years|month|months|day|days|week|weeks|hours?|minutes?|old|"
+         r"aged?|percent|yuan|dollars?|each|times?|and|or|but|as|a|an|its|their|his|her|more|"
+         r"less|after|before|during|over|under|since|until|into|about")
+_MODIFIER = rf"[ \t-]+[\"“(]?(?!(?:{_STOP})\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
+NOUN_AFTER = re.compile(
+    rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,4}}?[ \t-]+[\"“]?(?P<noun>"
+    + "|".join(NOUNS) + r")\b",
+    re.I,
+)
+# any plural noun when the list above has none: "46 elderly-care institutions", "3 drills"
+NOT_NOUNS = (r"was|has|is|its|this|thus|us|plus|less|unless|across|as|yes|his|hers|ours|yours|"
+             r"theirs|perhaps|always|sometimes|afterwards|towards|besides|ones|years|months|"
+             r"days|weeks|hours|minutes|seconds|decades|percents|dollars|pounds|euros|"
+             r"patacas|pesos|rupees|others|whereas|does|goes|includes|involves|remains|"
+             r"means|becomes|comes|gets|makes|takes|gives|says|seems|shows")
+PLURAL_AFTER = re.compile(
+    rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,5}}?[ \t-]+[\"“]?"
+    rf"(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s)\b")
+TIME_AFTER = re.compile(r"[\s-]+(?:years?|yrs?|quarters?|nights?|weekends?|months?|days?|weeks?|"
+                        r"hours?|minutes?|decades?)\b", re.I)
+
+PRE_QUALIFIERS = {
+    "more than": "more_than", "over": "more_than", "upwards of": "more_than",
+    "in excess of": "more_than", "above": "more_than", "exceeding": "more_than",
+    "nearly": "about", "about": "about", "around": "about", "approximately": "about",
+    "roughly": "about", "almost": "about", "some": "about", "an estimated": "about",
+    "close to": "about", "approx.": "about", "estimated": "about",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "not less than": "at_least", "a minimum of": "at_least",
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than",
+    "up to": "less_than", "below": "less_than",
+}
+PRE_QUALIFIER = re.compile(
+    r"\b(?P<q>" + "|".join(sorted(map(re.escape, PRE_QUALIFIERS), key=len, reverse=True))
+    + r")\s+$", re.I)
+# before the number: not a count (codes, ages, addresses, hotlines, years)
+LEFT_EXCLUDE = re.compile(
+    r"(?:[\w.,/#+\"“×*?-]|\b(?:per|older\sthan|younger\sthan|over\sthe\sage\sof|no\.|"
+    r"number|section|article|page|room|tel\.?|phone|call|dial|hotline|"
+    r"aged?|ages|route|flight|chapter|rule|part|paragraph|item|level|grade|version|since|in\s+the"
+    r"\s+year|year|years|until|till|circa|c\.|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
+    r"apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?)\.?\s)$", re.I)
+# "the 23 cases": a figure given before, restated
+THE_LEFT = re.compile(r"\b(?:(?:of|for|to)\s+the|these|those)\s+$", re.I)
+# "Investigations opened: 118", "Complaints and tips received: 392"
+LABEL_LEFT = re.compile(r"\b(?!(?:follows|as|is|was|has)\b)(?P<noun>[A-Za-z-]+s)\b"
+                        r"[^:\n•;()]{0,40}:\s*$")
+# a list marker: "1. Main practices", "(2) ..."
+LIST_MARKER = re.compile(r"[.)]\s+[A-Z\"“]|\.$|\.\n")
+LINE_START = re.compile(r"(?:^|[\n:])\s*$")
+# where something happened, not how many: "in 12 provinces", "across 28 countries"
+PLACE_LEFT = re.compile(r"\b(?:in|across|from|throughout)\s+$", re.I)
+PLACES = frozenset({"provinces", "countries", "states", "counties", "cities", "regions",
+                    "nations", "territories", "municipalities"})
+# "Ten of the tours", "two of the defendants"
+OF_THE_NOUN = re.compile(r"\s+of\s+(?:the|these|those|them|its|their)\s+(?:[a-z-]+\s+){0,2}?"
+                         r"(?P<noun>[a-z][a-z-]*[a-rt-z]s)\b")
+# a headline's bare count of people: "Police nab 79 in ...", "arrest 16 over ..."
+PEOPLE_LEFT = re.compile(
+    r"\b(?:arrests?|arrested|nabs?|nabbed|detains?|detained|indicts?|indicted|sentences?|"
+    r"sentenced|convicts?|convicted|apprehends?|apprehended|jails?|jailed|charges|charged)\s+$",
+    re.I)
+PEOPLE_RIGHT = re.compile(r"\s+(?:in|over|for|after|as|on)\b", re.I)
+# promised returns, prices and wages in a scam pitch
+MONEY_LEFT_EXCLUDE = re.compile(
+    r"(?:\b(?:returns|interest|yields?|profits?|commissions?|rebates?|income|subsidy|subsidies|"
+    r"dividends?|fees?|charges?)[\"”]?\s+(?:of|at)\s+|"
+    r"\b(?:salary|salaries|earn(?:ing)?s?|wages?|guaranteed|promised|promising|priced\s(?:at|from)|"
+    r"prices?\s(?:of|from|between)|costs?|costing|for\sonly|sold\sfor|selling\sfor|"
+    r"as\slittle\sas|as\slow\sas|as\smuch\sas|between|ranged\sfrom|ranging\sfrom|offering|"
+    r"offered|won|tax|(?<!accounting\s)(?<!accounted\s)(?<!account\s)(?<!accounts\s)for|"
+    r"(?<!estimated\s)(?<!valued\s)(?<!put\s)(?<!totalled\s)(?<!totaled\s)at|or)"
+    r"[\"”]?\s+)(?:up\sto\s+|as\shigh\sas\s+|at\sleast\s+|more\sthan\s+|about\s+|over\s+|"
+    r"around\s+)?$"
+    r"|\bbetween\s+\S+\s+and\s+$|\bfrom\s+\S+\s+to\s+$",
+    re.I)
+# the first half of a range: "9% to" before 15%, "1,500 to" before 3,000 yuan
+RANGE_HEAD = re.compile(r"(?:[$£€]|[A-Z]{2}\$)?\d[\d,.]*\s?%?\s*(?:to|-|–)\s*$")
+PERCENT_LEFT_EXCLUDE = re.compile(
+    r"\b(?:paid|paying|pays|promising|promised|promises|offering|offered|offers|demanded\sa|"
+    r"fixed|annual|monthly|guaranteed|interest|returns?|yields?|rebates?|dividends?|"
+    r"subsid(?:y|ies)|income)[\"”]?\s+(?:\w+\s+){0,2}$", re.I)
+MONEY_RIGHT_EXCLUDE = re.compile(
+    r"\s*(?:or\s(?:more|less|above|over|under)\b|(?:a|per|each|every)\s"
+    r"(?:day|week|month|year|hour|person|head|night|box|bottle|"
+    r"piece|annum)\b|/\s?\w|each\b|apiece\b|for\s(?:a|an|each|every|one|two|three|four|five|"
+    r"six|seven|eight|\d+)[\s-]+(?:\w+[\s-]+)?(?:days?|nights?|trips?|tours?|person|tourist)\b|"
+    r"(?:annual|monthly|weekly|daily)?\s*(?:interest|returns?|yields?|profits?|rebates?|"
+    r"dividends?)\b|(?:to|-|–)\s*\d+(?:\.\d+)?\s*%?\s*(?:a\s(?:year|month)|annual|monthly|"
+    r"interest|returns?)|(?:\s*(?:to|-|–)\s*\d+(?:\.\d+)?\s*%)?\s*(?:a|per)\s(?:year|month|week|"
+    r"annum))",
+    re.I)
+INHERIT_LEFT = re.compile(
+    r"\b(?:(?:up|down|rising|falling|rose|fell|increased|decreased)\s+(?:from|to)|"
+    r"compared\s+(?:with|to)|versus|vs\.?|of\s+which|of\s+those|of\s+these|including|and|"
+    r"numbered|closed|against|in)\s+$", re.I)
+INHERIT_RIGHT = re.compile(
+    r"\s+(?:of\s+(?:them|which|those|these|the)\b|were\b|was\b|had\b|have\b|will\b|"
+    r"involved\b|related\b|alleging\b|disclosed\b|\(|the\syear\sbefore\b|last\syear\b)",
+    re.I)
+ACTIONS: dict[str, str] = {}
+for _type, _words in {
+    "publicity": "distributed handed delivered hung posted displayed sent broadcast published "
+                 "reached held organised organized hosted staged gave printed mailed aired "
+                 "conducted launched educated",
+    "inspection": "inspected checked examined audited visited screened searched surveyed "
+                  "monitored reviewed",
+    "enforcement": "arrested detained charged convicted sentenced seized froze frozen recovered "
+                   "fined busted cracked dismantled intercepted blocked filed opened closed "
+                   "resolved disposed identified apprehended caught raided prosecuted indicted "
+                   "confiscated returned repatriated extradited penalized penalised punished "
+                   "warned suspended revoked banned shut lost defrauded swindled cheated "
+                   "scammed stole stolen raised collected took taken wired paid obtained "
+                   "handled solved investigated recovered cracked-down",
+    "organization": "trained set established formed recruited deployed convened signed "
+                    "appointed created",
+    "other": "received logged reported recorded",
+}.items():
+    for _w in _words.split():
+        ACTIONS.setdefault(_w, _type)
+ACTION = re.compile(r"\b(?:" + "|".join(sorted(ACTIONS, key=len, reverse=True)) + r")\b", re.I)
+ACTION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ACTIONS, key=len, reverse=True))
+                           + r")\s+$", re.I)
+ACTION_AFTER = re.compile(
+    r"\s+(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|is|been)\s+(?:also\s+|later\s+)?"
+    r"(?P<verb>[a-z]+ed|shut|caught|held|taken|stolen|sent|hung|frozen)\b", re.I)
+NOUN_TYPES = [
+    (re.compile(r"cases?|suspects?|gangs?|groups?|rings?|syndicates?|arrests?|convictions?|"
+                r"defendants?|fines?|penalties|accounts?|cards?|calls?|messages?|clues?|"
+                r"victims?|investigations?|prosecutions?|charges?|dens|vehicles?|computers?",
+                re.I), "enforcement"),
+    (re.compile(r"inspections?|checks?|raids?|audits?", re.I), "inspection"),
+    (re.compile(r"copies|leaflets|flyers|brochures|pamphlets|posters|banners|booklets|"
+                r"materials|videos?|articles|presentations?|lectures?|seminars?|talks?|"
+                r"events?|sessions?|workshops?|campaigns?|activities", re.I), "publicity"),
+    (re.compile(r"meetings?|trainings?|volunteers|officers?|staff|employees|tellers?", re.I),
+     "organization"),
+]
+SENTENCE_BREAK = re.compile(r"[.;:!?\n]\s")

@@ -1,0 +1,151 @@
+"""A batch's summary (JSON) and a self-contained HTML report for analysts (inline SVG charts)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+_YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
+_DATE_FIELDS = ("date", "year", "published", "publish_date", "pub_date", "time", "created")
+TOP = 5
+
+
+class Summary:
+    """Counts gathered record by record, so a batch of any size needs no second pass."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.documents = self.errors = 0
+        self.langs: Counter = Counter()
+        self.label_counts: Counter = Counter()
+        self.pairs: Counter = Counter()
+        self.totals: dict[tuple, dict[str, Any]] = {}
+        self.years: dict[str, Counter] = defaultdict(Counter)
+        self.top: dict[str, list[tuple[float, dict]]] = {label: [] for label in labels}
+        self.error_samples: list[dict[str, str]] = []
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.documents += 1
+        if "error" in record:
+            self.errors += 1
+            if len(self.error_samples) < 20:
+                self.error_samples.append({"id": record["id"], "error": record["error"]})
+            return
+        self.langs[record.get("lang")] += 1
+        labels = record.get("labels", [])
+        self.label_counts.update(labels or ["(none)"])
+        for a in labels:
+            for b in labels:
+                self.pairs[(a, b)] += 1
+        for m in record.get("measures", []):
+            key = (m.get("type"), m.get("object"), m.get("unit"))
+            total = self.totals.setdefault(key, {"total": 0, "measures": 0, "documents": set()})
+            total["measures"] += 1
+            total["documents"].add(record["id"])
+            if isinstance(m.get("count"), (int, float)):
+                total["total"] += m["count"]
+        year = _year_of(record)
+        if year:
+            for label in labels or ["(none)"]:
+                self.years[year][label] += 1
+        for label in labels:
+            entry = (record["scores"][label], {
+                "id": record["id"], "source": record["source"],
+                "score": record["scores"][label],
+                "evidence": [m["text"] for m in record.get("measures", [])[:3]]})
+            ranked = self.top.setdefault(label, [])
+            ranked.append(entry)
+            ranked.sort(key=lambda e: -e[0])
+            del ranked[TOP:]
+
+    def to_dict(self) -> dict[str, Any]:
+        totals = sorted(self.totals.items(), key=lambda kv: (-kv[1]["measures"], str(kv[0])))
+        return {
+            "documents": self.documents, "errors": self.errors, "languages": dict(self.langs),
+            "labels": {label: self.label_counts.get(label, 0)
+                       for label in [*self.labels, "(none)"]},
+            "co_occurrence": {a: {b: self.pairs.get((a, b), 0) for b in self.labels}
+                              for a in self.labels},
+            "measure_totals": [{"type": k[0], "object": k[1], "unit": k[2], "total": v["total"],
+                                "measures": v["measures"], "documents": len(v["documents"])}
+                               for k, v in totals],
+            "documents_by_year": {y: dict(c) for y, c in sorted(self.years.items())},
+            "top_documents": {label: [e[1] for e in ranked] for label, ranked in self.top.items()},
+            "error_samples": self.error_samples,
+        }
+
+
+def _year_of(record: dict[str, Any]) -> str | None:
+    meta = record.get("meta") or {}
+    for name in _DATE_FIELDS:
+        if name in meta:
+            m = _YEAR.search(str(meta[name]))
+            if m:
+                return m.group(1)
+    m = _YEAR.search(record.get("source", ""))
+    return m.group(1) if m else None
+
+
+def _bars(title: str, items: list[tuple[str, float]], width: int = 640) -> str:
+    """A horizontal bar chart as inline SVG."""
+    if not items:
+        return f"<h2>{html.escape(title)}</h2><p>No data.</p>"
+    top = max(v for _, v in items) or 1
+    row, label_w = 26, 230
+    svg = [f'<svg role="img" aria-label="{html.escape(title)}" width="{width}" '
+           f'height="{row * len(items) + 10}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (name, value) in enumerate(items):
+        y = i * row + 5
+        w = max(1, (width - label_w - 90) * value / top)
+        svg.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
+                   f'{html.escape(str(name))}</text>'
+                   f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row - 8}" '
+                   f'fill="#3b6ea5"/><text x="{label_w + w + 6:.1f}" y="{y + 16}">'
+                   f'{value:,.0f}</text>')
+    svg.append("</svg>")
+    return f"<h2>{html.escape(title)}</h2>" + "".join(svg)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
+    """One HTML file with every chart inline: it opens with no network."""
+    labels = [k for k in summary["labels"] if k != "(none)"]
+    parts = [f"<h1>{html.escape(title)}</h1>",
+             f"<p>{summary['documents']:,} documents, {summary['errors']:,} errors; languages: "
+             + ", ".join(f"{k} {v:,}" for k, v in summary["languages"].items()) + "</p>",
+             _bars("Documents per label", list(summary["labels"].items()))]
+    parts.append("<h2>Label co-occurrence</h2>" + _table(
+        ["", *labels], [[a, *(summary["co_occurrence"][a][b] for b in labels)] for a in labels]))
+    totals = summary["measure_totals"][:20]
+    parts.append(_bars("Measures reported (count of measures, by type · object · unit)",
+                       [(" · ".join(str(x) for x in (t["type"], t["object"], t["unit"])),
+                         t["measures"]) for t in totals]))
+    parts.append(_table(["type", "object", "unit", "total", "measures", "documents"],
+                        [[t["type"], t["object"], t["unit"], f"{t['total']:,.0f}",
+                          t["measures"], t["documents"]] for t in totals]))
+    years = summary["documents_by_year"]
+    parts.append(_bars("Documents by year (where a date is known)",
+                       [(y, sum(c.values())) for y, c in years.items()]))
+    for label, docs in summary["top_documents"].items():
+        parts.append(f"<h2>Top documents: {html.escape(label)}</h2>" + _table(
+            ["id", "score", "evidence"],
+            [[d["id"], f"{d['score']:.3f}", " / ".join(d["evidence"])] for d in docs]))
+    if summary["error_samples"]:
+        parts.append("<h2>Errors (first 20)</h2>" + _table(
+            ["id", "error"], [[e["id"], e["error"]] for e in summary["error_samples"]]))
+    style = ("body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+             "padding:4px 8px;text-align:left}svg text{font-size:13px}")
+    data = json.dumps(summary, ensure_ascii=False).replace("</", "<\\/")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+            f"</title><style>{style}</style></head><body>{''.join(parts)}"
+            f"<script type='application/json' id='summary'>{data}</script></body></html>")

@@ -1,0 +1,134 @@
+"""The estimator contract, labels from the data, deterministic training, the model store."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from sklearn.base import clone
+
+from pipeline.classifier import build_estimator, tune_thresholds
+from pipeline.errors import ModelError
+from pipeline.features import DocumentVectorizer
+from pipeline.model_store import load_model
+
+TINY = [  # our own sentences; labels that are not the shipped model's
+    ("恭喜您中奖了，请点击链接领取奖品", "prize"), ("您的账户中奖一万元，回复领取", "prize"),
+    ("幸运用户获得iPhone大奖，点此领奖", "prize"), ("中奖通知：请先缴纳手续费再领奖", "prize"),
+    ("明天上午九点在三楼会议室开会", "meeting"), ("请各位准时参加下午的部门例会", "meeting"),
+    ("周五的项目会议改到周四下午", "meeting"), ("会议纪要已发到群里，请查收", "meeting"),
+    ("Congratulations, you won a prize, click to claim", "prize"),
+    ("Team meeting moved to Thursday afternoon", "meeting"),
+]
+
+
+def test_vectorizer_follows_the_estimator_contract():
+    vectorizer = DocumentVectorizer(word_ngrams=(1, 1), min_df=1)
+    copy = clone(vectorizer)
+    assert copy.get_params() == vectorizer.get_params()
+    estimator = build_estimator({"model": "lr"})
+    estimator.set_params(features__min_df=1, model__estimator__C=3.0)
+    assert estimator.get_params()["features__min_df"] == 1
+
+
+def test_thresholds_maximize_f1_per_label():
+    y = np.array([[1], [1], [0], [0]])
+    proba = np.array([[0.9], [0.35], [0.3], [0.1]])
+    # 0.325 and 0.35 both separate the classes; ties go to the threshold nearest 0.5
+    assert tune_thresholds(y, proba, ["a"]) == {"a": 0.35}
+
+
+def train_tiny(tmp_path, name="m", seed=0):
+    corpus = tmp_path / "tiny.csv"
+    with open(corpus, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([("text", "tags"), *TINY])
+    out = tmp_path / name
+    subprocess.run([sys.executable, os.path.join(ROOT, "train.py"), "--corpus", str(corpus),
+                    "--text-field", "text", "--label-field", "tags", "--cv", "2", "--min-df", "1",
+                    "--seed", str(seed), "--out", str(out), "--no-real-dev"],
+                   check=True, capture_output=True)
+    return out
+
+
+def test_model_with_other_labels_trains_loads_and_classifies(tmp_path):
+    out = train_tiny(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["labels"] == ["meeting", "prize"]
+    sample = tmp_path / "in.jsonl"
+    sample.write_text(json.dumps({"id": "q", "text": "恭喜中奖，点击链接领取大奖"},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "classify.py"), str(sample),
+                             "--model", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert set(record["scores"]) == {"meeting", "prize"}
+    assert record["scores"]["prize"] > record["scores"]["meeting"]
+
+
+def test_training_is_deterministic(tmp_path):
+    a, b = train_tiny(tmp_path, "a"), train_tiny(tmp_path, "b")
+    assert (json.loads((a / "metrics.json").read_text())
+            == json.loads((b / "metrics.json").read_text()))
+    assert (load_model(str(a)).thresholds == load_model(str(b)).thresholds)
+
+
+def test_a_changed_byte_makes_the_model_refuse_to_load(tmp_path):
+    out = train_tiny(tmp_path)
+    tampered = tmp_path / "tampered"
+    shutil.copytree(out, tampered)
+    data = bytearray((tampered / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (tampered / "model.joblib").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match its manifest"):
+        load_model(str(tampered))
+    sample = tmp_path / "in.txt"
+    sample.write_text("会议通知", encoding="utf-8")
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "classify.py"), str(sample),
+                             "--model", str(tampered)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "does not match its manifest" in result.stderr
+
+
+def test_missing_model_is_exit_1_with_advice(tmp_path):
+    sample = tmp_path / "in.txt"
+    sample.write_text("会议通知", encoding="utf-8")
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "classify.py"), str(sample),
+                             "--model", str(tmp_path / "none")], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "python train.py" in result.stderr
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (1, 3), (2, 3)])
+def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
+    import pipeline.features as features
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    doc = Pipeline(measures=False).prepare(Document("w", "t", "，".join(
+        ["共发放宣传资料1500余份", "悬挂横幅36条。", "Police ARRESTED 12 people", "！！", "在3个城市"] * 7)))
+    whole = sorted(features.WordTerms(ngrams)(doc))
+    for window in (2, 3, 5, 11):
+        monkeypatch.setattr(features, "_WINDOW", window)
+        assert sorted(features.WordTerms(ngrams)(doc)) == whole
+
+
+def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
+    import pipeline.features as features
+    from pipeline.corpus import load_examples
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::40]]
+    _, counter, _ = shipped_model.estimator.named_steps["features"].vectorizers_[0]
+    expected = counter.transform(docs).toarray()
+    assert np.array_equal(features._count(counter.analyzer, counter.vocabulary_, docs).toarray(),
+                          expected)
+    monkeypatch.setattr(features, "_CHUNK_TERMS", 5)
+    assert np.array_equal(features._count(counter.analyzer, counter.vocabulary_, docs).toarray(),
+                          expected)

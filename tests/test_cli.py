@@ -1,0 +1,118 @@
+"""classify.py as a user runs it: the fixture archive, a 20 MB file, exit codes, output shape."""
+
+import csv
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ARCHIVE, ROOT
+
+CLASSIFY = os.path.join(ROOT, "classify.py")
+BAD = {"empty.txt": "empty file", "image.bin.txt": "binary data", "notes.xyz": "unsupported",
+       "broken.docx": "not a readable .docx", "scanned.pdf": "OCR",
+       "no_text_column.tsv": "--text-field"}
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, CLASSIFY, *args], capture_output=True, text=True,
+                          input=stdin)
+
+
+@pytest.fixture(scope="module")
+def archive_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("archive")
+    shutil.copytree(ARCHIVE, folder / "archive")
+    big = folder / "archive" / "big_report.txt"
+    paragraph = ("今年以来，全县开展防范养老诈骗宣传，共发放宣传资料1500余份，悬挂横幅36条，"
+                 "举办讲座12场。提醒老年人警惕保健品骗局和“以房养老”陷阱。\n")
+    with open(big, "w", encoding="utf-8") as f:
+        for _ in range(20_500_000 // len(paragraph.encode("utf-8")) + 1):
+            f.write(paragraph)
+    assert big.stat().st_size >= 20_000_000
+    out = folder / "out.jsonl"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = run(str(folder / "archive"), "-o", str(out), "--split-reports")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return result, records, max(peak_kb, before)
+
+
+def test_archive_exits_3_with_one_record_per_document(archive_run):
+    result, records, _ = archive_run
+    assert result.returncode == 3, result.stderr
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids))
+    expected_ok = {"archive/pension_report_utf8.txt", "archive/telecom_warning_bom.md",
+                   "archive/fundraising_gb18030.txt", "archive/tourism_big5.txt",
+                   "archive/english_utf16.txt", "archive/truncated_utf8.txt",
+                   "archive/tourism_page.html", "archive/community_brief.docx",
+                   "archive/tourism_notice.pdf", "archive/big_report.txt",
+                   "archive/compilation.txt#1", "archive/compilation.txt#2",
+                   "archive/compilation.txt#3", "post-1", "post-3", "item-1", "csv-1", "csv-2"}
+    ok = {r["id"] for r in records if "error" not in r}
+    assert ok == expected_ok
+    errors = {r["id"]: r["error"] for r in records if "error" in r}
+    assert len(errors) == len(BAD) + 2  # plus the bad JSONL line and the JSON item
+    for name, needle in BAD.items():
+        assert needle in errors[f"archive/{name}"] and name in errors[f"archive/{name}"]
+    assert "archive/posts.jsonl:2: invalid JSON" in errors["archive/posts.jsonl:2"]
+    assert "--text-field" in errors["item-2"]
+    assert f"{len(records)} documents, {len(errors)} errors" in result.stderr
+
+
+def test_records_follow_the_output_contract(archive_run, shipped_model):
+    _, records, _ = archive_run
+    sources = {}
+    for r in records:
+        if "error" in r:
+            assert set(r) <= {"id", "source", "error", "meta"}
+            continue
+        assert set(r) >= {"id", "source", "lang", "labels", "scores", "measures", "warnings"}
+        assert set(r["scores"]) == set(shipped_model.labels)
+        for label in r["labels"]:
+            assert r["scores"][label] >= shipped_model.thresholds[label]
+        sources[r["id"]] = r
+    pension = sources["archive/pension_report_utf8.txt"]
+    assert "pension" in pension["labels"]
+    with open(os.path.join(ARCHIVE, "pension_report_utf8.txt"), encoding="utf-8") as f:
+        text = f.read()
+    for measure in pension["measures"]:
+        assert text[measure["start"]:measure["end"]] == measure["text"]
+    assert sources["archive/english_utf16.txt"]["lang"] == "en"
+    assert sources["archive/truncated_utf8.txt"]["warnings"]
+
+
+def test_peak_memory_under_500_mb(archive_run):
+    _, _, peak_kb = archive_run
+    assert peak_kb < 500 * 1024
+
+
+def test_csv_output(tmp_path, shipped_model):
+    out = tmp_path / "out.csv"
+    result = run(os.path.join(ARCHIVE, "reports.csv"), "--format", "csv", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == ["csv-1", "csv-2"]
+    assert {f"score_{label}" for label in shipped_model.labels} <= set(rows[0])
+    assert "fundraising" in rows[0]["labels"].split(";")
+
+
+def test_stdin_and_explain():
+    result = run("-", "--explain", stdin=json.dumps(
+        {"id": "p", "text": "警惕刷单返利诈骗：兼职刷单日结佣金都是骗局，转账前请拨打96110。"},
+        ensure_ascii=False) + "\n")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["labels"] == ["telecom"]
+    explanation = record["explanation"]["telecom"]
+    assert explanation["terms"] and explanation["sentences"]
+    assert any("刷单" in t["term"] for t in explanation["terms"])
+
+
+def test_usage_error_is_exit_2():
+    assert run("--format", "xml", "x.txt").returncode == 2

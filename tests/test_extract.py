@@ -1,0 +1,380 @@
+"""Measure extraction: golden tables of phrases and the (count, qualifier, unit) they give."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import Measure, extract_measures, summarize
+from pipeline.normalize import normalize
+
+# (text, expected [(count, qualifier, unit), ...]) -- phrases written for these tests
+ZH_MEASURES = [
+    ("社区共发放防骗手册2300余份", [(2300, "more_than", "份")]),
+    ("2300余份防骗手册发到居民手中", [(2300, "more_than", "份")]),
+    ("在主要路口悬挂宣传横幅41条", [(41, "exact", "条")]),
+    ("张贴海报860余张", [(860, "more_than", "张")]),
+    ("举办专题讲座12场", [(12, "exact", "场")]),
+    ("开展进社区宣讲活动27场次", [(27, "exact", "场次")]),
+    ("现场接受群众咨询900余人次", [(900, "more_than", "人次")]),
+    ("受众约4500人", [(4500, "about", "人")]),
+    ("覆盖群众近2万人", [(20000, "about", "人")]),
+    ("推送提醒短信15万条", [(150000, "exact", "条")]),
+    ("发送公益短信超过3亿条", [(300000000, "more_than", "条")]),
+    ("阅读量逾80万人次", [(800000, "more_than", "人次")]),
+    ("制作警示短视频9部", [(9, "exact", "部")]),
+    ("推出系列报道14篇", [(14, "exact", "篇")]),
+    ("印制口袋书1.5万册", [(15000, "exact", "册")]),
+    ("设置咨询台33个", [(33, "exact", "个")]),
+    ("走访独居老人3100余户", [(3100, "more_than", "户")]),
+    ("检查养老机构126家", [(126, "exact", "家")]),
+    ("检查旅行社305家次", [(305, "exact", "家次")]),
+    ("出动执法人员2400人次", [(2400, "exact", "人次")]),
+    ("出动执法车辆180台次", [(180, "exact", "台次")]),
+    ("排查经营户1.3万户次", [(13000, "exact", "户次")]),
+    ("抽检保健食品420批次", [(420, "exact", "批次")]),
+    ("发现风险隐患58处", [(58, "exact", "处")]),
+    ("收集问题线索37条", [(37, "exact", "条")]),
+    ("立案查处违法案件19起", [(19, "exact", "起")]),
+    ("破获诈骗案件215起", [(215, "exact", "起")]),
+    ("抓获犯罪嫌疑人88名", [(88, "exact", "名")]),
+    ("刑事拘留12人", [(12, "exact", "人")]),
+    ("打掉犯罪团伙6个", [(6, "exact", "个")]),
+    ("捣毁窝点4处", [(4, "exact", "处")]),
+    ("冻结涉案资金640万元", [(6400000, "exact", "元")]),
+    ("追赃挽损2.3亿元", [(230000000, "exact", "元")]),
+    ("挽回经济损失约75万元", [(750000, "about", "元")]),
+    ("罚没款合计48.2万元", [(482000, "exact", "元")]),
+    ("冻结资金3100余万元", [(31000000, "more_than", "元")]),
+    ("涉案金额1.6亿余元", [(160000000, "more_than", "元")]),
+    ("挽回损失96万余元", [(960000, "more_than", "元")]),
+    ("受理投诉520件", [(520, "exact", "件")]),
+    ("调解成功498件", [(498, "exact", "件")]),
+    ("吊销导游证3个", [(3, "exact", "个")]),
+    ("责令整改11家", [(11, "exact", "家")]),
+    ("约谈企业负责人8人次", [(8, "exact", "人次")]),
+    ("关停涉诈电话卡2100张", [(2100, "exact", "张")]),
+    ("拦截诈骗电话4.5亿次", [(450000000, "exact", "次")]),
+    ("召开部署会议5次", [(5, "exact", "次")]),
+    ("成立工作专班2个", [(2, "exact", "个")]),
+    ("签订责任书64份", [(64, "exact", "份")]),
+    ("举办培训班7期", [(7, "exact", "期")]),
+    ("组建宣讲队伍15支", [(15, "exact", "支")]),
+    ("知晓率达到95.2%", [(95.2, "exact", "%")]),
+    ("同比下降18.5%", [(18.5, "exact", "%")]),
+    ("满意度在98%以上", [(98, "more_than", "%")]),
+    ("提升6个百分点", [(6, "exact", "个百分点")]),
+    ("占比超过三成", [(30, "more_than", "%")]),
+    ("约占六成", [(60, "about", "%")]),
+    ("百分之八十的老人表示愿意参加", [(80, "exact", "%")]),
+    ("举办讲座3至5场", [(3, "range", "场")]),
+    ("计划开展宣讲三到五场", [(3, "range", "场")]),
+    ("每起罚款2-5万元不等的案件", []),
+    ("涉案资金3-5亿元", [(300000000, "range", "元")]),
+    ("检查门店十余家", [(10, "more_than", "家")]),
+    ("抓获嫌疑人二十八名", [(28, "exact", "名")]),
+    ("发放资料两千余份", [(2000, "more_than", "份")]),
+    ("涉案金额三千余万元", [(30000000, "more_than", "元")]),
+    ("集资一亿六千多万元", [(160000000, "more_than", "元")]),
+    ("受理举报二四六八件", [(2468, "exact", "件")]),
+    ("损失廿三点六亿元", [(2360000000, "exact", "元")]),
+    ("受理投訴三百二十件", [(320, "exact", "件")]),
+    ("發放單張1.2萬份", [(12000, "exact", "份")]),
+    ("拘捕１２人", [(12, "exact", "人")]),
+    ("涉及金額約4,300萬港元", [(43000000, "about", "港元")]),
+    ("接獲舉報2,143宗", [(2143, "exact", "宗")]),
+    ("受理案件 24 件", [(24, "exact", "件")]),
+    ("检查单位 2400 余家", [(2400, "more_than", "家")]),
+    ("更换软管 1.1 万条", [(11000, "exact", "条")]),
+    ("发放折页800于份", [(800, "more_than", "份")]),
+    ("为近万名老人挽回损失", [(10000, "about", "名")]),
+    ("追回资金近亿元", [(100000000, "about", "元")]),
+    ("查获赃款80万", [(800000, "exact", "元")]),
+    ("财损约新台币4亿2,500万元", [(425000000, "about", "新台币")]),
+    ("参加长者约2万8千人次", [(28000, "about", "人次")]),
+    ("今年未新增1起非法集资案件", [(0, "exact", "起")]),
+    ("辖区未发生一起电诈案件", [(0, "exact", "起")]),
+    ("不少于20场", [(20, "at_least", "场")]),
+    ("不足30%", [(30, "less_than", "%")]),
+    ("劝阻群众1200人左右", [(1200, "about", "人")]),
+    ("检查商户30余户", [(30, "more_than", "户")]),
+    ("发放资料XXXX余份", [(None, "more_than", "份")]),
+    ("悬挂横幅XX条", [(None, "exact", "条")]),
+    ("召开专题会议X次", [(None, "exact", "次")]),
+    ("冻结资金XX.XX万元", [(None, "exact", "元")]),
+    ("开展执法检查x次", [(None, "exact", "次")]),
+    ("排查?家企业", [(None, "exact", "家")]),
+    ("冻结资金3万X元", [(None, "exact", "元")]),
+    ("发放资料数百份", [(None, "about", "份")]),
+    ("上百名群众参加", [(None, "about", "名")]),
+    ("覆盖几十个村", [(None, "about", "个")]),
+    ("发放宣传资料1500份,悬挂横幅20条,举办讲座6场",
+     [(1500, "exact", "份"), (20, "exact", "条"), (6, "exact", "场")]),
+    ("检查旅行社218家次、购物店47家次",
+     [(218, "exact", "家次"), (47, "exact", "家次")]),
+    ("同比分别下降21.3%和40%", [(21.3, "exact", "%"), (40, "exact", "%")]),
+    ("受理案件163件238人", [(163, "exact", "件"), (238, "exact", "人")]),
+]
+
+ZH_EXCLUDED = [
+    "2023年5月12日上午",
+    "截至2022年底",
+    "上午9时30分许",
+    "请拨打反诈专线96110咨询",
+    "举报电话12315",
+    "依据〔2022〕5号文件",
+    "60岁以上老年人容易受骗",
+    "65周岁老人",
+    "第三次会议",
+    "第3批典型案例",
+    "一是加强组织领导",
+    "二是强化宣传",
+    "(2)开展排查",
+    "1.发放资料",
+    "为期3个月的专项行动",
+    "开展为期两个多月的整治",
+    "坚持四管齐下",
+    "开展“三进”活动",
+    "落实“六个一”要求",
+    "推行一人一档",
+    "深入千家万户",
+    "大家一起努力",
+    "一次性付清",
+    "一家公司在城区开设门店",
+    "以每盒2680元的价格推销保健品",
+    "承诺年化收益率15%",
+    "许诺每月返利3%至5%",
+    "团费仅需199元",
+    "每人每天可赚300元",
+    "最高可处50万元罚款",
+    "处1万元以上10万元以下罚款",
+    "判处有期徒刑三年",
+    "十分重要",
+    "三番五次打电话",
+    "冒充客服四处行骗",
+    "进一步加强",
+    "统一部署",
+    "唯一一个",
+    "星期一下午",
+    "全县现有养老机构64家",
+    "本社区共有60岁以上老年人1346人",
+    "5G网络",
+    "COVID-19疫情",
+    "承诺年化收益百分之十五",
+    "发放资料1X00份",
+    "冻结资金3X万元",
+    "涉案金额2?万元",
+]
+
+EN_MEASURES = [
+    ("distributed more than 30,000 copies of posters", [(30000, "more_than", "copies")]),
+    ("36 banners were hung", [(36, "exact", "banners")]),
+    ("police arrested 512 suspects", [(512, "exact", "suspects")]),
+    ("froze 318.45 billion yuan", [(318450000000, "exact", "yuan")]),
+    ("recovered about 12 billion yuan", [(12000000000, "about", "yuan")]),
+    ("lost $18,400 to the caller", [(18400, "exact", "USD")]),
+    ("raised roughly $31 million", [(31000000, "about", "USD")]),
+    ("at least $3.7 million", [(3700000, "at_least", "USD")]),
+    ("fined the agency HK$60,000", [(60000, "exact", "HKD")]),
+    ("losses of £1.9 million", [(1900000, "exact", "GBP")]),
+    ("a judgment of US$266.2m", [(266200000, "exact", "USD")]),
+    ("losses top $3.4B", [(3400000000, "exact", "USD")]),
+    ("fines of 680 million dong", [(680000000, "exact", "VND")]),
+    ("froze 11 bank accounts", [(11, "exact", "bank accounts")]),
+    ("received 27 complaints", [(27, "exact", "complaints")]),
+    ("carried out 152 spot checks", [(152, "exact", "spot checks")]),
+    ("more than 600 reports", [(600, "more_than", "reports")]),
+    ("delivered 128 presentations", [(128, "exact", "presentations")]),
+    ("trained 310 bank tellers", [(310, "exact", "tellers")]),
+    ("cracked 2,046 criminal cases of online fraud", [(2046, "exact", "cases")]),
+    ("busted 87 criminal gangs", [(87, "exact", "gangs")]),
+    ("over 3,100 phone cards", [(3100, "more_than", "phone cards")]),
+    ("nearly 4,200 bank cards", [(4200, "about", "bank cards")]),
+    ("blocked 2.8 billion scam messages", [(2800000000, "exact", "messages")]),
+    ("Seven defendants were couriers", [(7, "exact", "defendants")]),
+    ("detained two men", [(2, "exact", "men")]),
+    ("a twenty-five percent drop", [(25, "exact", "%")]),
+    ("an increase of 27.6 percent", [(27.6, "exact", "%")]),
+    ("a nearly 14% rise", [(14, "about", "%")]),
+    ("inspected 46 elderly-care institutions", [(46, "exact", "institutions")]),
+    ("organized 3 emergency drills", [(3, "exact", "drills")]),
+    ("fewer than 40 complaints", [(40, "less_than", "complaints")]),
+    ("between 3 and 5 raids", [(5, "exact", "raids")]),
+    ("held 3-5 workshops", [(3, "range", "workshops")]),
+    ("dozens of victims", [(None, "about", "victims")]),
+    ("distributed XX copies of leaflets", [(None, "exact", "copies")]),
+    ("held 0 lectures/kloc-0 for the elderly", [(None, "exact", "lectures")]),
+    ("a total of 65,438+00 people", [(None, "exact", "people")]),
+    ("recovered 1.300 million yuan", [(None, "exact", "yuan")]),
+    ("investigators identified one courier", [(1, "exact", "courier")]),
+    ("refunds of $126,000 to 83 consumers", [(126000, "exact", "USD"), (83, "exact", "consumers")]),
+    ("Investigations opened: 118", [(118, "exact", "investigations")]),
+    ("Ten of the tours included a health talk", [(10, "exact", "tours")]),
+    ("Police nab 79 in crackdown", [(79, "exact", "people")]),
+    ("deposits of $10,000 to $25,000", [(10000, "range", "USD")]),
+    ("opened 214 investigations, up from 167",
+     [(214, "exact", "investigations"), (167, "exact", "investigations")]),
+]
+
+EN_EXCLUDED = [
+    "in 2021 the agency said",
+    "the 2025 campaign against fraud",
+    "call the 12301 hotline",
+    "people older than 60 are targeted",
+    "a 65-year-old woman",
+    "for 3 years",
+    "a one-click complaint service",
+    "in one case the guide shouted",
+    "a 99-yuan tour",
+    "promised returns of 15% a year",
+    "paid 8% interest",
+    "capsules sold at 2,680 yuan a box",
+    "tours sold for under 1,000 yuan",
+    "victims won up to $2.5 million",
+    "on May 20, the court ruled",
+]
+
+
+def _run(text: str, lang: str) -> tuple[list[Measure], list[str], str]:
+    view = normalize(text).view
+    measures, warnings = extract_measures(view, lang)
+    return measures, warnings, view
+
+
+@pytest.mark.parametrize("text,expected", ZH_MEASURES)
+def test_zh_measures(text: str, expected: list[tuple]) -> None:
+    measures, _, _ = _run(text, "zh")
+    assert [(m.count, m.qualifier, m.unit) for m in measures] == expected
+
+
+@pytest.mark.parametrize("text", ZH_EXCLUDED)
+def test_zh_not_counts(text: str) -> None:
+    measures, _, _ = _run(text, "zh")
+    assert [(m.count, m.unit) for m in measures] == []
+
+
+@pytest.mark.parametrize("text,expected", EN_MEASURES)
+def test_en_measures(text: str, expected: list[tuple]) -> None:
+    measures, _, _ = _run(text, "en")
+    assert [(m.count, m.qualifier, m.unit) for m in measures] == expected
+
+
+@pytest.mark.parametrize("text", EN_EXCLUDED)
+def test_en_not_counts(text: str) -> None:
+    measures, _, _ = _run(text, "en")
+    assert [(m.count, m.unit) for m in measures] == []
+
+
+def test_table_size() -> None:
+    assert len(ZH_MEASURES) + len(ZH_EXCLUDED) + len(EN_MEASURES) + len(EN_EXCLUDED) >= 150
+
+
+@pytest.mark.parametrize("text,lang,action,obj,kind", [
+    ("共发放宣传资料1500余份", "zh", "发放", "宣传资料", "publicity"),
+    ("发放1500余份宣传资料", "zh", "发放", "宣传资料", "publicity"),
+    ("检查旅行社218家次", "zh", "检查", "旅行社", "inspection"),
+    ("抓获犯罪嫌疑人63名", "zh", "抓获", "犯罪嫌疑人", "enforcement"),
+    ("冻结涉案资金430万元", "zh", "冻结", "涉案资金", "enforcement"),
+    ("召开专题会议3次", "zh", "召开", "专题会议", "organization"),
+    ("开展联合检查11次", "zh", "开展", "联合检查", "inspection"),
+    ("arrested 512 suspects", "en", "arrested", "suspects", "enforcement"),
+    ("distributed 9,000 copies of leaflets", "en", "distributed", "copies", "publicity"),
+    ("36 banners were hung", "en", "hung", "banners", "publicity"),
+])
+def test_action_object_type(text: str, lang: str, action: str, obj: str, kind: str) -> None:
+    measures, _, _ = _run(text, lang)
+    assert len(measures) == 1
+    m = measures[0]
+    assert (m.action, m.object, m.type) == (action, obj, kind)
+
+
+def test_list_items_share_the_verb() -> None:
+    measures, _, _ = _run("检查旅行社218家次、购物店47家次", "zh")
+    assert [(m.action, m.object) for m in measures] == [("检查", "旅行社"), ("检查", "购物店")]
+
+
+def test_evidence_span_maps_back_to_the_original() -> None:
+    text = "一、工作开展情况\n（一）共發放宣傳資料１５００餘份，懸掛橫幅３６條。"
+    norm = normalize(text)
+    measures, _ = extract_measures(norm.view, "zh")
+    quoted = [text[slice(*norm.offsets.span(m.start, m.end))] for m in measures]
+    assert quoted == ["發放宣傳資料１５００餘份", "懸掛橫幅３６條"]
+    assert [m.count for m in measures] == [1500, 36]
+
+
+def test_garbled_numbers_warn_and_have_no_value() -> None:
+    measures, warnings, _ = _run("a total of 65,438+00 people attended", "en")
+    assert [m.count for m in measures] == [None]
+    assert len(warnings) == 1 and "65,438+00" in warnings[0]
+
+
+def test_redacted_numbers_do_not_warn() -> None:
+    measures, warnings, _ = _run("悬挂横幅XX条", "zh")
+    assert [m.count for m in measures] == [None]
+    assert warnings == []
+
+
+def test_mixed_text_uses_both_languages_without_duplicates() -> None:
+    measures, _, _ = _run("共发放资料300份 and distributed 120 leaflets, 同比上升5%", "mixed")
+    assert [(m.count, m.unit) for m in measures] == [(300, "份"), (120, "leaflets"), (5, "%")]
+
+
+def test_to_dict_has_the_contract_fields() -> None:
+    measures, _, _ = _run("发放宣传资料1500余份", "zh")
+    assert measures[0].to_dict() == {
+        "type": "publicity", "action": "发放", "object": "宣传资料", "count": 1500,
+        "count_max": None, "qualifier": "more_than", "unit": "份", "start": 0, "end": 12}
+
+
+def test_summarize_totals_per_type_object_unit() -> None:
+    parts = [
+        {"type": "publicity", "object": "宣传资料", "unit": "份", "count": 1500,
+         "qualifier": "more_than"},
+        {"type": "publicity", "object": "宣传资料", "unit": "份", "count": 500,
+         "qualifier": "exact"},
+        {"type": "publicity", "object": "宣传资料", "unit": "份", "count": None,
+         "qualifier": "exact"},
+        {"type": "enforcement", "object": "嫌疑人", "unit": "名", "count": 12,
+         "qualifier": "about"},
+        {"type": "enforcement", "object": "嫌疑人", "unit": "名", "count": 3,
+         "qualifier": "exact"},
+        {"type": "other", "object": None, "unit": "%", "count": None, "qualifier": "exact"},
+    ]
+    assert summarize(parts) == [
+        {"type": "publicity", "object": "宣传资料", "unit": "份", "total": 2000,
+         "qualifier": "at_least", "measures": 3},
+        {"type": "enforcement", "object": "嫌疑人", "unit": "名", "total": 15,
+         "qualifier": "about", "measures": 2},
+        {"type": "other", "object": None, "unit": "%", "total": None, "qualifier": "exact",
+         "measures": 1},
+    ]
+
+
+def test_summarize_ranges_add_their_low_end() -> None:
+    parts = [{"type": "publicity", "object": "讲座", "unit": "场", "count": 3, "count_max": 5,
+              "qualifier": "range"},
+             {"type": "publicity", "object": "讲座", "unit": "场", "count": 2,
+              "qualifier": "exact"}]
+    assert summarize(parts)[0]["total"] == 5
+    assert summarize(parts)[0]["qualifier"] == "at_least"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**7), st.data())
+def test_a_partly_redacted_number_never_gets_a_value(n: int, data: st.DataObject) -> None:
+    digits = str(n)
+    at = data.draw(st.integers(min_value=0, max_value=len(digits)))
+    mark = data.draw(st.sampled_from(["X", "XX", "x", "×", "*", "?"]))
+    written = digits[:at] + mark + digits[at:]
+    unit = data.draw(st.sampled_from(["份", "万元", "人次", "起", "%"]))
+    measures, _, _ = _run(f"发放宣传资料{written}{unit},", "zh")
+    assert all(m.count is None for m in measures), (written, measures)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=10**7), st.sampled_from(["X", "XX", "x"]))
+def test_a_partly_redacted_english_number_never_gets_a_value(n: int, mark: str) -> None:
+    for written in (f"{mark}{n}", f"{n}{mark}", f"{n:,}{mark}"):
+        measures, _, _ = _run(f"police arrested {written} suspects", "en")
+        assert all(m.count is None for m in measures), (written, measures)

@@ -1,0 +1,84 @@
+"""The Spark engine gives the same records as the local batch (local mode; skips without Java)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+pyspark = pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+
+CLASSIFY = os.path.join(ROOT, "classify.py")
+TEXTS = [  # our own sentences
+    ("s-1", "【警惕】冒充快递客服称包裹丢失要三倍理赔，让你下载会议软件共享屏幕，都是诈骗！"),
+    ("s-2", "县市场监管局检查养老机构12家，发放宣传资料800余份，提醒老人谨防保健品骗局。"),
+    ("s-3", "Police arrested 14 suspects in a Ponzi scheme that promised retirees 20% returns."),
+    ("s-4", "今天带孩子去图书馆借了三本书，回家路上买了草莓。"),
+    ("s-5", "某旅行社以“零团费”招揽游客后强迫购物，被罚款5万元。"),
+]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("spark")
+    path = folder / "docs.jsonl"
+    lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in TEXTS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder, path
+
+
+def local_records(path):
+    result = subprocess.run([sys.executable, CLASSIFY, str(path), "-j", "1", "-q"],
+                            capture_output=True, text=True, check=True)
+    return {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+
+
+def comparable(record):
+    keep = {k: record.get(k) for k in ("id", "lang", "labels", "scores", "warnings", "error")}
+    keep["measures"] = [{k: v for k, v in m.items() if v is not None}
+                        for m in record.get("measures") or []]
+    for m in keep["measures"]:
+        for name in ("count", "count_max"):
+            if name in m:
+                m[name] = float(m[name])
+    return keep
+
+
+def test_spark_output_equals_the_local_batch(inputs):
+    folder, path = inputs
+    out = folder / "out"
+    result = subprocess.run([sys.executable, CLASSIFY, "--engine", "spark", "--master",
+                             "local[2]", str(path), "-o", str(out), "--format", "jsonl"],
+                            capture_output=True, text=True, env={**os.environ,
+                                                                 "PYTHONPATH": ROOT})
+    assert result.returncode == 0, result.stderr[-2000:]
+    spark_records = {}
+    for name in sorted(os.listdir(out)):
+        if name.endswith(".json"):
+            for line in (out / name).read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                spark_records[record["id"]] = record
+    local = local_records(path)
+    assert set(spark_records) == set(local) == {i for i, _ in TEXTS}
+    for doc_id, record in local.items():
+        assert comparable(spark_records[doc_id]) == comparable(record)
+
+
+def test_a_row_without_text_is_an_error_row(inputs):
+    from pyspark.sql import SparkSession
+
+    from pipeline.spark import tag_dataframe
+
+    spark = SparkSession.builder.master("local[1]").appName("fraudtag-test").getOrCreate()
+    try:
+        df = spark.createDataFrame([("a", "刷单返利是诈骗"), ("b", None)], "id string, text string")
+        rows = {r["id"]: r for r in tag_dataframe(df, f"{ROOT}/models/default").collect()}
+        assert rows["a"]["error"] is None and "telecom" in rows["a"]["labels"]
+        assert "no text" in rows["b"]["error"]
+    finally:
+        spark.stop()
