@@ -38,17 +38,19 @@ def build_estimator(params: dict[str, Any], seed: int = 0) -> SkPipeline:
     features = DocumentVectorizer(word_ngrams=params.get("word_ngrams"),
                                   char_ngrams=params.get("char_ngrams"),
                                   hashing=params.get("hashing", False),
-                                  min_df=params.get("min_df", 2))
+                                  min_df=params.get("min_df", 2),
+                                  stop_words=tuple(params.get("stop_words", ())))
     kind = params.get("model", "lr")
     c = params.get("C", 10.0)
+    weight = params.get("class_weight", "balanced")
     if kind == "lr":
-        base = LogisticRegression(C=c, class_weight="balanced", solver="liblinear",
+        base = LogisticRegression(C=c, class_weight=weight, solver="liblinear",
                                   random_state=seed)
     elif kind == "svc":
-        base = CalibratedClassifierCV(LinearSVC(C=c / 10, class_weight="balanced",
+        base = CalibratedClassifierCV(LinearSVC(C=c / 10, class_weight=weight,
                                                 random_state=seed), cv=3)
     elif kind == "sgd":
-        base = SGDClassifier(loss="log_loss", alpha=1e-5, class_weight="balanced",
+        base = SGDClassifier(loss="log_loss", alpha=1e-5, class_weight=weight,
                              max_iter=50, tol=None, random_state=seed)
     else:
         raise ValueError(f"unknown model kind {kind!r}; use lr, svc or sgd")

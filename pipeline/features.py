@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import partial
-from itertools import chain, islice
+from itertools import chain, filterfalse, islice
 from operator import is_not
 
 import numpy as np
@@ -30,8 +30,10 @@ class WordTerms:
     A long document is read in windows of tokens, so it never holds a list of all its terms.
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 2)) -> None:
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2),
+                 stop_words: frozenset[str] = frozenset()) -> None:
         self.ngram_range = tuple(ngram_range)
+        self.stop_words = stop_words
 
     def __call__(self, doc: Document) -> Iterator[str]:
         if not doc.tokens:
@@ -41,9 +43,11 @@ class WordTerms:
             return iter(self._terms(self._words(folded, doc.tokens.starts, doc.tokens.ends)))
         return chain.from_iterable(self._windows(folded, doc.tokens.starts, doc.tokens.ends))
 
-    @staticmethod
-    def _words(folded: str, starts, ends) -> list[str]:
-        return list(filter(str.isalnum, map(folded.__getitem__, map(slice, starts, ends))))
+    def _words(self, folded: str, starts, ends) -> list[str]:
+        words = filter(str.isalnum, map(folded.__getitem__, map(slice, starts, ends)))
+        if self.stop_words:
+            words = filterfalse(self.stop_words.__contains__, words)
+        return list(words)
 
     def _windows(self, folded: str, starts, ends) -> Iterator[list[str]]:
         """Terms window by window; each carries the last n-1 words of the one before."""
@@ -85,7 +89,7 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
     def __init__(self, word_ngrams: tuple[int, int] | None = (1, 2),
                  char_ngrams: tuple[int, int] | None = None, hashing: bool = False,
                  n_features: int = 2 ** 18, min_df: int = 2, max_features: int | None = 200_000,
-                 sublinear_tf: bool = True) -> None:
+                 sublinear_tf: bool = True, stop_words: tuple[str, ...] = ()) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.hashing = hashing
@@ -93,11 +97,12 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
+        self.stop_words = stop_words
 
     def _analyzers(self) -> list[tuple[str, object]]:
         analyzers = []
         if self.word_ngrams:
-            analyzers.append(("word", WordTerms(self.word_ngrams)))
+            analyzers.append(("word", WordTerms(self.word_ngrams, frozenset(self.stop_words))))
         if self.char_ngrams:
             analyzers.append(("char", CharTerms(self.char_ngrams)))
         if not analyzers:
