@@ -9,7 +9,7 @@ before it gives the action and the object, and these give the type.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.lang import en, zh
@@ -37,7 +37,10 @@ class Measure:
 
     def to_dict(self) -> dict:
         """Return the output contract's measure fields except "text" (added by the runner)."""
-        return asdict(self)
+        # dataclasses.asdict deep-copies field by field: a third of a batch's time
+        return {"type": self.type, "action": self.action, "object": self.object,
+                "count": self.count, "count_max": self.count_max, "qualifier": self.qualifier,
+                "unit": self.unit, "start": self.start, "end": self.end}
 
 
 def extract_measures(view: str, lang: str) -> tuple[list[Measure], list[str]]:
