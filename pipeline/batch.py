@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from .document import Document
@@ -74,17 +74,24 @@ def default_jobs() -> int:
 
 
 def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_size: int = 64,
-                pipeline: Any = None) -> Iterator[list[Document]]:
-    """Processed batches of `docs`, in input order; `jobs` 1 runs in this process."""
-    if jobs <= 1:
-        pipeline = pipeline or spec.build()
-        for batch in batches(docs, batch_size):
+                make_local: Callable[[], Any] | None = None) -> Iterator[list[Document]]:
+    """Processed batches of `docs`, in input order.
+
+    `jobs` 1, or input that fits in one batch, runs in this process (with `make_local()`'s
+    pipeline, or one built from `spec`): starting workers that each load the model costs more
+    than a single batch.
+    """
+    source = batches(docs, batch_size)
+    head = list(islice(source, 2))
+    if jobs <= 1 or len(head) < 2:
+        pipeline = make_local() if make_local else spec.build()
+        for batch in chain(head, source):
             yield pipeline.run(batch)
         return
+    source = chain(head, source)
     window = 2 * jobs
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(spec,)) as pool:
         pending: deque[Future] = deque()
-        source = batches(docs, batch_size)
         for batch in islice(source, window):
             pending.append(pool.submit(_process, batch))
         while pending:

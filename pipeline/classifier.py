@@ -27,6 +27,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "lr-word": {"model": "lr", "word_ngrams": (1, 2), "char_ngrams": None, "hashing": False},
     "lr-word-char": {"model": "lr", "word_ngrams": (1, 2), "char_ngrams": (1, 3),
                      "hashing": False},
+    "lr-word-char2": {"model": "lr", "word_ngrams": (1, 2), "char_ngrams": (2, 2),
+                      "hashing": False},
     "svc-word": {"model": "svc", "word_ngrams": (1, 2), "char_ngrams": None, "hashing": False},
     "sgd-hash": {"model": "sgd", "word_ngrams": (1, 2), "char_ngrams": None, "hashing": True},
 }

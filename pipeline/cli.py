@@ -170,13 +170,13 @@ def _batch(spec, model, args: argparse.Namespace) -> int:
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
     docs = progress.track(doc for doc in docs if doc.id not in done)
-    pipeline = None
-    if args.jobs <= 1:
-        pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+    def make_local() -> Pipeline:  # the model is loaded already: reuse it in this process
+        return Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+
     documents = errors = 0
     with contextlib.ExitStack() as stack:
         writer = _open_writer(args, model.labels, stack, append)
-        for batch in run_batches(docs, spec, args.jobs, args.batch_size, pipeline):
+        for batch in run_batches(docs, spec, args.jobs, args.batch_size, make_local):
             for doc in batch:
                 record = doc.to_record()
                 writer.write(record)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 from itertools import chain, filterfalse, islice
-from operator import is_not
+from operator import add, is_not
 
 import numpy as np
 import scipy.sparse as sp
@@ -69,18 +69,33 @@ class WordTerms:
 
 
 class CharTerms:
-    """Character n-grams of the analysis view (lower-cased, digits folded)."""
+    """Character n-grams of the analysis view (ASCII lower-cased, digits folded to 0).
+
+    Built with map() over shifted strings (no Python loop per character), in windows of
+    _WINDOW characters, so a 20 MB document never holds all its n-grams at once.
+    """
 
     def __init__(self, ngram_range: tuple[int, int] = (2, 3)) -> None:
         self.ngram_range = tuple(ngram_range)
 
-    def __call__(self, doc: Document) -> list[str]:
+    def __call__(self, doc: Document) -> Iterator[str]:
         text = (doc.view or "").translate(_FOLD)
+        overlap = self.ngram_range[1] - 1
+        windows = range(0, max(len(text), 1), _WINDOW)
+        return chain.from_iterable(
+            self._grams(text[i:i + _WINDOW + overlap], skip=overlap if i else 0)
+            for i in windows)
+
+    def _grams(self, text: str, skip: int) -> list[str]:
+        """n-grams of `text`, less those lying wholly inside its first `skip` characters."""
         low, high = self.ngram_range
-        terms: list[str] = []
+        grams: list[str] = []
         for n in range(low, high + 1):
-            terms.extend(text[i:i + n] for i in range(len(text) - n + 1))
-        return [t for t in terms if not t.isspace()]
+            shifted = map(add, text, text[1:]) if n >= 2 else iter(text)
+            for k in range(2, n):
+                shifted = map(add, shifted, text[k:])
+            grams.extend(islice(shifted, max(0, skip - n + 1), None))
+        return [g for g in grams if not g.isspace()]
 
 
 class DocumentVectorizer(TransformerMixin, BaseEstimator):

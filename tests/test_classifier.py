@@ -132,3 +132,19 @@ def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
     monkeypatch.setattr(features, "_CHUNK_TERMS", 5)
     assert np.array_equal(features._count(counter.analyzer, counter.vocabulary_, docs).toarray(),
                           expected)
+
+
+@pytest.mark.parametrize("ngrams", [(1, 1), (2, 2), (1, 3), (2, 3)])
+def test_character_ngrams_in_windows(monkeypatch, ngrams):
+    import pipeline.features as features
+    from pipeline.document import Document
+
+    doc = Document("c", "t", "")
+    doc.view = "共发放宣传资料1500余份，Police ARRESTED 12 people  在3个城市。" * 3
+    low, high = ngrams
+    folded = doc.view.translate(features._FOLD)
+    expected = sorted(g for n in range(low, high + 1) for i in range(len(folded) - n + 1)
+                      if not (g := folded[i:i + n]).isspace())
+    for window in (1, 2, 7, 1000):
+        monkeypatch.setattr(features, "_WINDOW", window)
+        assert sorted(features.CharTerms(ngrams)(doc)) == expected

@@ -1,0 +1,116 @@
+"""A batch killed with SIGKILL resumes without loss or duplicates; the service survives bad load."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT
+
+CLASSIFY = os.path.join(ROOT, "classify.py")
+LINES = ["县公安局开展反诈宣传，发放宣传资料{n}份，劝阻潜在受害人{k}名。",
+         "某旅行社以零团费招揽老年游客后强迫购物，被罚款{n}元。",
+         "今天第{n}次去公园散步，看到{k}只白鹭。",
+         "Police arrested {k} suspects in a Ponzi scheme that took ${n} from retirees."]
+
+
+def write_input(path, n):
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            text = LINES[i % len(LINES)].format(n=100 + i, k=i % 17 + 1)
+            f.write(json.dumps({"id": f"doc-{i}", "text": text}, ensure_ascii=False) + "\n")
+
+
+def ids_in(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line)["id"] for line in f]
+
+
+def test_sigkill_then_resume_leaves_every_id_exactly_once(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_input(source, 3000)
+    args = [sys.executable, CLASSIFY, str(source), "-o", str(out), "-j", "2", "-q",
+            "--batch-size", "16"]
+    run = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.stat().st_size < 20_000):
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGKILL)  # the parent and its workers, mid-run
+    run.wait()
+    done_before = len(ids_in(out)) if out.stat().st_size else 0
+    assert 0 < done_before < 3000, "the kill should land mid-run"
+    resumed = subprocess.run(args + ["--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    ids = ids_in(out)
+    assert sorted(ids) == sorted(f"doc-{i}" for i in range(3000))
+    assert "already done" in resumed.stderr
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_service_answers_mixed_load_without_5xx_and_memory_stays_flat():
+    import http.client
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, CLASSIFY, "--serve", "--port", str(port)],
+                              env={**os.environ, "FRAUDTAG_MAX_BODY_BYTES": "100000"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        bodies = [json.dumps({"id": "ok", "text": "冒充客服退款诈骗，请勿点击链接"}).encode(),
+                  json.dumps({"documents": [{"text": "零团费旅游强迫购物"}] * 5}).encode(),
+                  b"{broken json", b"\x00\xff\xfe\x80binary", b"x" * 150_000,
+                  json.dumps({"text": ""}).encode(), json.dumps([1, 2, 3]).encode()]
+        statuses = {}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+        def send(body):
+            try:
+                conn.request("POST", "/v1/classify", body, {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                return response.status
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                conn.connect()
+                return "reset"
+
+        for body in bodies * 5:  # warm up before the first memory reading
+            send(body)
+        before = rss_kb(server.pid)
+        seconds = float(os.environ.get("FRAUDTAG_SOAK_SECONDS", "10"))
+        end, sent = time.time() + seconds, 0
+        while time.time() < end and sent < 20_000:
+            status = send(bodies[sent % len(bodies)])
+            statuses[status] = statuses.get(status, 0) + 1
+            sent += 1
+        after = rss_kb(server.pid)
+        conn.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert not any(isinstance(s, int) and s >= 500 for s in statuses), statuses
+    assert set(statuses) <= {200, 413, 422, "reset"}, statuses
+    assert statuses.get(200, 0) > 0 and statuses.get(422, 0) > 0 and statuses.get(413, 0) > 0
+    assert after - before < 30_000, f"RSS grew from {before} KB to {after} KB"
+    print(f"{sent} requests in {seconds:.0f} s: {statuses}; RSS {before} -> {after} KB")
