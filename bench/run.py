@@ -150,6 +150,53 @@ def bench_cold_start(lines: list[str]) -> None:
               f"{max(r[1] for r in runs) / 1024:.0f} MB (target <= 400 MB per worker).", ""]
 
 
+def bench_spark(megabytes: float, lines: list[str]) -> None:
+    """Spark local[2] beside classify.py -j 2 on the same JSONL; the fixed start-up cost."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        lines += ["## Spark", "", "pyspark is not installed: skipped.", ""]
+        return
+    texts = bench_texts(megabytes, "zh")
+    with tempfile.TemporaryDirectory() as folder:
+        big, one = os.path.join(folder, "big.jsonl"), os.path.join(folder, "one.jsonl")
+        for path, chosen in ((big, texts), (one, texts[:1])):
+            with open(path, "w", encoding="utf-8") as f:
+                for i, text in enumerate(chosen):
+                    f.write(json.dumps({"id": f"d{i}", "text": text}, ensure_ascii=False) + "\n")
+        mb = os.path.getsize(big) / 1e6
+        out = os.path.join(folder, "out")
+        spark = ["--engine", "spark", "--master", "local[2]", "--format", "parquet", "-o", out]
+        timings = {
+            "spark local[2], 1 document": statistics.median(
+                timed_run([one, *spark])[0] for _ in range(3)),
+            "spark local[2], all": statistics.median(timed_run([big, *spark])[0] for _ in range(3)),
+            "classify.py -j 2, 1 document": statistics.median(
+                timed_run([one, "-o", out + ".jsonl", "-j", "2", "-q"])[0] for _ in range(3)),
+            "classify.py -j 2, all": statistics.median(
+                timed_run([big, "-o", out + ".jsonl", "-j", "2", "-q"])[0] for _ in range(3)),
+        }
+    def rate(name: str) -> float:  # MB/s once started: the whole run less the one-document run
+        return mb / max(timings[f"{name}, all"] - timings[f"{name}, 1 document"], 1e-9)
+
+    spark_rate, local_rate = rate("spark local[2]"), rate("classify.py -j 2")
+    lines += ["## Spark", "", f"{mb:.1f} MB of Chinese reports as JSONL ({len(texts)} documents), "
+              "median of 3 runs, each a new process:", "",
+              "| run | seconds |", "|---|---|"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in timings.items()]
+    lines += ["", f"Throughput after start-up: Spark local[2] {spark_rate:.2f} MB/s, "
+              f"classify.py -j 2 {local_rate:.2f} MB/s. Fixed start-up: Spark "
+              f"{timings['spark local[2], 1 document']:.1f} s, classify.py "
+              f"{timings['classify.py -j 2, 1 document']:.1f} s."]
+    if spark_rate <= local_rate:
+        lines.append("On one machine Spark never catches up: it pays off only when the cluster "
+                     "gives it more cores than one machine has (throughput grows with executors).")
+    else:
+        gap = timings["spark local[2], 1 document"] - timings["classify.py -j 2, 1 document"]
+        lines.append(f"Spark pays off from about {gap / (1 / local_rate - 1 / spark_rate):.0f} MB.")
+    lines.append("")
+
+
 def bench_script(script: str, title: str, lines: list[str], *args: str) -> None:
     out = subprocess.run([sys.executable, os.path.join(HERE, script), *args], check=True,
                          capture_output=True, text=True).stdout
@@ -169,6 +216,7 @@ def main() -> None:
     bench_batch(2 if args.quick else 20, 1 if args.quick else 5, lines)
     bench_service(300 if args.quick else 3000, lines)
     bench_cold_start(lines)
+    bench_spark(1 if args.quick else 5, lines)
     with open(os.path.join(HERE, "RESULTS.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
