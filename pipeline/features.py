@@ -153,7 +153,7 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
                 matrix = _count(vectorizer.analyzer, vectorizer.vocabulary_, docs)
             else:
                 matrix = vectorizer.transform(docs)
-            blocks.append(tfidf.transform(matrix))
+            blocks.append(_tfidf(matrix, tfidf))
         return _stack(blocks)
 
     def feature_names(self) -> list[str] | None:
@@ -191,6 +191,24 @@ def _count(analyzer, vocabulary: dict[str, int], docs: Sequence[Document]) -> sp
         indptr.append(indptr[-1] + len(unique))
     return sp.csr_matrix((np.concatenate(values), np.concatenate(columns), indptr),
                          shape=(len(docs), len(vocabulary)))
+
+
+def _tfidf(counts: sp.csr_matrix, tfidf: TfidfTransformer) -> sp.csr_matrix:
+    """What tfidf.transform gives, without its per-call input validation (a millisecond)."""
+    matrix = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    if tfidf.sublinear_tf:
+        np.log(matrix.data, out=matrix.data)
+        matrix.data += 1
+    if tfidf.use_idf:
+        matrix.data *= tfidf.idf_[matrix.indices]
+    if tfidf.norm == "l2":
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=matrix.data ** 2, minlength=matrix.shape[0]))
+        norms[norms == 0] = 1
+        matrix.data /= norms[rows]
+    elif tfidf.norm is not None:
+        return tfidf.transform(counts)
+    return matrix
 
 
 def _stack(blocks: list[sp.spmatrix]) -> sp.csr_matrix:

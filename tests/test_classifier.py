@@ -148,3 +148,30 @@ def test_character_ngrams_in_windows(monkeypatch, ngrams):
     for window in (1, 2, 7, 1000):
         monkeypatch.setattr(features, "_WINDOW", window)
         assert sorted(features.CharTerms(ngrams)(doc)) == expected
+
+
+def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
+    from pipeline.corpus import load_examples
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::97]]
+    expected = shipped_model.estimator.predict_proba(docs)
+    assert shipped_model._linear() is not None
+    assert np.allclose(shipped_model.predict_proba(docs), expected, atol=1e-12)
+
+
+def test_own_tfidf_equals_scikit_learns(shipped_model):
+    import pipeline.features as features
+    from pipeline.corpus import load_examples
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::53]]
+    docs.append(pipeline.prepare(Document("empty", "t", "。。。")))  # a row with no terms
+    for _, counter, tfidf in shipped_model.estimator.named_steps["features"].vectorizers_:
+        counts = counter.transform(docs)
+        assert np.allclose(features._tfidf(counts, tfidf).toarray(),
+                           tfidf.transform(counts).toarray())
