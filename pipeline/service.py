@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 SETTINGS = {  # name: (default, help); read from FRAUDTAG_<NAME> environment variables
     "model": ("models/default", "model directory"),
@@ -31,6 +31,9 @@ SETTINGS = {  # name: (default, help); read from FRAUDTAG_<NAME> environment var
 def settings_from_env() -> dict[str, str]:
     return {name: os.environ.get(f"FRAUDTAG_{name.upper()}", default)
             for name, (default, _) in SETTINGS.items()}
+
+
+_INLINE_CHARS = 20_000  # batches up to this size are scored on the event loop itself
 
 
 class HTTPProblem(Exception):
@@ -63,7 +66,10 @@ class Batcher:
                 jobs.append(self.queue.get_nowait())
             docs = [doc for batch, _ in jobs for doc in batch]
             try:
-                done = await loop.run_in_executor(None, self.pipeline.run, docs)
+                if sum(len(doc.text) for doc in docs) <= _INLINE_CHARS:
+                    done = self.pipeline.run(docs)  # a thread hop costs more than the work
+                else:  # keep the loop answering while a large batch is scored
+                    done = await loop.run_in_executor(None, self.pipeline.run, docs)
                 records = [doc.to_record() for doc in done]
             except Exception as e:  # noqa: BLE001 - answer every waiting request
                 for _, future in jobs:
@@ -176,7 +182,10 @@ def create_app(settings: dict[str, str] | None = None):
                                   "split the request")
         docs, many = _parse(bytes(body), max_documents)
         records = await state["batcher"].classify(docs)
-        return {"results": records} if many else records[0]
+        payload = {"results": records} if many else records[0]
+        # our records are plain JSON already: skip FastAPI's field-by-field jsonable_encoder
+        return Response(json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                        media_type="application/json")
 
     return app
 
