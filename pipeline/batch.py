@@ -6,6 +6,7 @@ in flight, so memory stays bounded however large the archive is.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +56,19 @@ def _slim(docs: list[Document]) -> list[Document]:
     return docs
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a clean server process, not from this one.
+
+    A worker forked from the CLI would carry the CLI's copy of the model and segmenter beside
+    its own; the forkserver has imported the libraries but loaded nothing.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.runner", "pipeline.model_store"])
+    return context
+
+
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
     """Lists of at most `size` documents and about _BATCH_BYTES characters."""
     batch: list[Document] = []
@@ -90,7 +104,8 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
         return
     source = chain(head, source)
     window = 2 * jobs
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(spec,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=_worker_context(), initializer=_start_worker,
+                             initargs=(spec,)) as pool:
         pending: deque[Future] = deque()
         for batch in islice(source, window):
             pending.append(pool.submit(_process, batch))
