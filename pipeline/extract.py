@@ -260,6 +260,9 @@ def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
     action = None
     obj_from = 0
     found = list(zh.ACTION.finditer(clause))
+    strong = [m for m in found if m.group() not in zh.WEAK_ACTIONS]
+    if strong and len(strong) < len(found):
+        found = strong
     if found:
         last = found[-1]
         if len(found) > 1 and not zh.LINKERS.sub("", clause[last.end():].strip()):

@@ -378,3 +378,13 @@ def test_a_partly_redacted_english_number_never_gets_a_value(n: int, mark: str) 
     for written in (f"{mark}{n}", f"{n}{mark}", f"{n:,}{mark}"):
         measures, _, _ = _run(f"police arrested {written} suspects", "en")
         assert all(m.count is None for m in measures), (written, measures)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("举办防范养老诈骗专题讲座27场", [("publicity", "举办", "防范养老诈骗专题讲座", 27)]),
+    ("立案侦办养老诈骗案件6起", [("enforcement", "侦办", "养老诈骗案件", 6)]),
+    ("非法吸收公众存款2.7亿元", [("enforcement", "吸收", "公众存款", 270000000)]),
+])
+def test_a_fraud_word_in_the_object_is_not_the_action(text, expected):
+    measures, _ = extract_measures(text, "zh")
+    assert [(m.type, m.action, m.object, m.count) for m in measures] == expected
