@@ -184,7 +184,8 @@ for _type, _words in {
 ACTION = re.compile("|".join(sorted(map(re.escape, ACTIONS), key=len, reverse=True)))
 # words that are actions only when nothing stronger is in the clause: in 举办防范养老诈骗讲座
 # the action is 举办, and 诈骗 is part of the object
-WEAK_ACTIONS = frozenset("诈骗 骗取 吸收 集资 骗走 涉及 损失 被骗 受众 覆盖 参与 参加 接受".split())
+WEAK_ACTIONS = frozenset(["诈骗", "骗取", "吸收", "集资", "骗走", "涉及", "损失", "被骗",
+                          "受众", "覆盖", "参与", "参加", "接受"])
 # an action right before the number: 拘捕一名 counts one, where 一名男子 is an article
 ACTION_BEFORE = re.compile("(?:" + ACTION.pattern + r")\s?$")
 
