@@ -94,7 +94,7 @@ def train(args: argparse.Namespace) -> int:
     cv_metrics = label_metrics(examples, proba, labels, thresholds)
     _say(f"cross-validated macro-F1 {cv_metrics['macro']['f1']:.3f}; fitting the final model")
     model = fit_model(params, docs, y, labels, thresholds, args.seed)
-    report = [f"# Model report: {args.out}", "",
+    report = [f"# Model report: {os.path.basename(os.path.normpath(args.out))}", "",
               format_report(f"{args.cv}-fold cross-validation on the training corpus", cv_metrics,
                             calibration(examples, proba, labels),
                             worst_errors(examples, proba, labels, thresholds))]

@@ -34,15 +34,13 @@ def archive_run(tmp_path_factory):
             f.write(paragraph)
     assert big.stat().st_size >= 20_000_000
     out = folder / "out.jsonl"
-    log = folder / "stderr.txt"
-    with open(log, "w") as stderr:
-        child = subprocess.Popen([sys.executable, CLASSIFY, str(folder / "archive"), "-o",
-                                  str(out), "--split-reports"], stderr=stderr)
-        # wait4 reports the largest process of this run's tree (classify.py, its workers)
-        _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    peak_kb = usage.ru_maxrss
-    result = subprocess.CompletedProcess(child.args, child.returncode, "", log.read_text())
+    peak = folder / "peak_kb.txt"
+    # GNU time, a small process, reports the largest of classify.py and its workers; measured
+    # from this (large) test process, the figure would include the memory copied at fork
+    timer = ["/usr/bin/time", "-f", "%M", "-o", str(peak)] if os.path.exists("/usr/bin/time") else []
+    result = subprocess.run([*timer, sys.executable, CLASSIFY, str(folder / "archive"), "-o",
+                             str(out), "--split-reports"], capture_output=True, text=True)
+    peak_kb = int(peak.read_text().split()[-1]) if timer else None
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     return result, records, peak_kb
 
@@ -94,6 +92,8 @@ def test_records_follow_the_output_contract(archive_run, shipped_model):
 
 def test_peak_memory_under_500_mb(archive_run):
     _, _, peak_kb = archive_run
+    if peak_kb is None:
+        pytest.skip("needs GNU time (/usr/bin/time) to measure a process tree's peak memory")
     assert peak_kb < 500 * 1024
 
 
