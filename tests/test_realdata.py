@@ -1,0 +1,30 @@
+"""The shipped model and extractor on real texts (../shared); skipped when it is absent."""
+
+import pytest
+
+from pipeline.document import Document
+from pipeline.evaluate import label_metrics
+from pipeline.realdata import load_real_dev
+
+REAL = load_real_dev()
+pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/devsets is absent")
+
+
+def test_shipped_model_meets_the_real_text_targets(shipped_model):
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    docs = [pipeline.prepare(Document(ex.id, "dev", ex.text)) for ex in REAL]
+    metrics = label_metrics(REAL, shipped_model.predict_proba(docs), shipped_model.labels,
+                            shipped_model.thresholds)
+    assert metrics["macro"]["f1"] >= 0.92
+    assert all(m["f1"] >= 0.85 for m in metrics["labels"].values())
+
+
+def test_extraction_meets_the_real_text_targets():
+    from pipeline.extract_eval import evaluate
+    from pipeline.realdata import real_dev_path
+
+    score = evaluate(real_dev_path())
+    assert score.found / score.gold >= 0.90 and score.correct / score.predicted >= 0.90
+    assert score.null_found / score.null_gold >= 0.80
