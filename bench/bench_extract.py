@@ -12,15 +12,13 @@ median of `--runs` runs in MB/s for each and the ratio extraction / jieba.
 from __future__ import annotations
 
 import argparse
-import glob
-import json
 import os
-import statistics
 import sys
-import time
 
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, _REPO)
+
+from common import corpus_texts, median_seconds  # noqa: E402
 
 from pipeline.extract import extract_measures  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
@@ -38,28 +36,11 @@ _PHRASES = [
 
 def build_text(megabytes: float) -> str:
     """Return Chinese report-like text whose analysis view has at least `megabytes` MB."""
-    texts = []
-    for path in sorted(glob.glob(os.path.join(_REPO, "corpora", "*.jsonl"))):
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    doc = json.loads(line)
-                    if doc.get("lang") == "zh" and doc.get("text"):
-                        texts.append(doc["text"])
+    texts = corpus_texts("zh")
     block = "\n\n".join(texts) if texts else "\n".join(_PHRASES)
     size = len(normalize(block).view.encode("utf-8"))  # the view is what both sides read
     repeats = int(megabytes * 1_000_000 / size) + 1
     return "\n\n".join([block] * repeats)
-
-
-def median_seconds(func, runs: int) -> float:
-    """Return the median wall time of `runs` calls of `func`."""
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
