@@ -73,7 +73,7 @@ def load_examples(paths: Iterable[str] | None = None, text_field: str = "text",
     """Labelled examples from JSONL (our corpus format) or CSV/TSV files."""
     examples = []
     for path in corpus_files(paths):
-        rows = _jsonl_rows(path) if path.endswith(".jsonl") else _csv_rows(path)
+        rows = read_jsonl_rows(path) if path.endswith(".jsonl") else _csv_rows(path)
         for where, row in rows:
             text = row.get(text_field)
             if not isinstance(text, str) or not text.strip():
@@ -91,7 +91,8 @@ def load_examples(paths: Iterable[str] | None = None, text_field: str = "text",
     return examples
 
 
-def _jsonl_rows(path: str) -> Iterable[tuple[str, dict]]:
+def read_jsonl_rows(path: str) -> Iterable[tuple[str, dict]]:
+    """(file:line, object) for every non-blank line; CorpusError on invalid JSON."""
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
@@ -127,7 +128,7 @@ def check(paths: Iterable[str] | None = None) -> list[str]:
         if not path.endswith(".jsonl"):
             continue
         try:
-            rows = list(_jsonl_rows(path))
+            rows = list(read_jsonl_rows(path))
         except CorpusError as e:
             problems.append(str(e))
             continue

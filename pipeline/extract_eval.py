@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
 from dataclasses import dataclass, field
 
+from pipeline.corpus import read_jsonl_rows
+from pipeline.errors import CorpusError
 from pipeline.extract import extract_measures
 from pipeline.normalize import detect_language, normalize
 
@@ -133,16 +134,9 @@ def default_paths() -> list[str]:
 def evaluate(path: str) -> Score:
     """Return the Score of the extractor on the documents of `path` that have counts."""
     score = Score()
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise SystemExit(f"{path}:{number}: invalid JSON ({e})") from None
-            if "counts" in doc:
-                score_document(doc, score)
+    for _, doc in read_jsonl_rows(path):
+        if "counts" in doc:
+            score_document(doc, score)
     return score
 
 
@@ -159,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no JSONL files with counts found; pass paths")
     total = Score()
     for path in paths:
-        score = evaluate(path)
+        try:
+            score = evaluate(path)
+        except CorpusError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
         print(score.line(os.path.relpath(path)))
         for name in ("gold", "found", "predicted", "correct", "null_gold", "null_found"):
             setattr(total, name, getattr(total, name) + getattr(score, name))
