@@ -89,6 +89,10 @@ def _year_of(record: dict[str, Any]) -> str | None:
     return m.group(1) if m else None
 
 
+def _shown(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
 def _bars(title: str, items: list[tuple[str, float]], width: int = 640) -> str:
     """A horizontal bar chart as inline SVG."""
     if not items:
@@ -127,10 +131,10 @@ def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
         ["", *labels], [[a, *(summary["co_occurrence"][a][b] for b in labels)] for a in labels]))
     totals = summary["measure_totals"][:20]
     parts.append(_bars("Measures reported (count of measures, by type · object · unit)",
-                       [(" · ".join(str(x) for x in (t["type"], t["object"], t["unit"])),
+                       [(" · ".join(_shown(x) for x in (t["type"], t["object"], t["unit"])),
                          t["measures"]) for t in totals]))
     parts.append(_table(["type", "object", "unit", "total", "measures", "documents"],
-                        [[t["type"], t["object"], t["unit"], f"{t['total']:,.0f}",
+                        [[t["type"], _shown(t["object"]), _shown(t["unit"]), f"{t['total']:,.0f}",
                           t["measures"], t["documents"]] for t in totals]))
     years = summary["documents_by_year"]
     parts.append(_bars("Documents by year (where a date is known)",
