@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from .classifier import FraudModel
 from .document import Document
+from .extract import extract_measures, summarize
 from .normalize import detect_language, normalize
 from .tokenize import Tokenizer, chunks
 
@@ -75,8 +76,6 @@ class Pipeline:
         return {"terms": terms, "sentences": sentences}
 
     def _extract(self, doc: Document) -> None:
-        from .extract import extract_measures, summarize
-
         measures, warnings = [], []
         try:
             for offset, chunk in chunks(doc.view):  # one piece for all but huge documents

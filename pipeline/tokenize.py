@@ -96,7 +96,6 @@ class Tokenizer:
     """Splits an analysis view into tokens and sentences by language."""
 
     def __init__(self, segmenter: str = "rjieba") -> None:
-        self.segmenter_name = segmenter
         self._segmenter = make_segmenter(segmenter)
         self._english = None
 

@@ -210,8 +210,6 @@ UNIT_TYPES = {"元": "enforcement", "港元": "enforcement", "美元": "enforcem
               "场次": "publicity", "篇": "publicity", "期": "publicity", "册": "publicity",
               "%": "other", "个百分点": "other", "百分点": "other"}
 
-# the clause before a number: stops at clause punctuation (the 、 of a list starts a new item)
-CLAUSE_BREAK = re.compile(r"[,。;；:：!！?？\n()（）、]")
 # words that sit between the object and the number and belong to neither
 LINKERS = re.compile(
     r"^(?:共|共计|累计|合计|总计|计|达|达到|为|有|约|近|超过|超|逾|各类|各|等|了|的|其中|分别|"
