@@ -127,11 +127,15 @@ def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::40]]
     _, counter, _ = shipped_model.estimator.named_steps["features"].vectorizers_[0]
     expected = counter.transform(docs).toarray()
-    assert np.array_equal(features._count(counter.analyzer, counter.vocabulary_, docs).toarray(),
-                          expected)
+    width = len(counter.vocabulary_)
+    by_strings = features._columns(counter.analyzer, counter.vocabulary_)
+    assert np.array_equal(features._count(by_strings, width, docs).csr().toarray(), expected)
+    by_integers = features.WordIndex(counter.analyzer, counter.vocabulary_).columns
+    assert np.array_equal(features._count(by_integers, width, docs).csr().toarray(), expected)
     monkeypatch.setattr(features, "_CHUNK_TERMS", 5)
-    assert np.array_equal(features._count(counter.analyzer, counter.vocabulary_, docs).toarray(),
-                          expected)
+    monkeypatch.setattr(features, "_WINDOW", 7)
+    assert np.array_equal(features._count(by_strings, width, docs).csr().toarray(), expected)
+    assert np.array_equal(features._count(by_integers, width, docs).csr().toarray(), expected)
 
 
 @pytest.mark.parametrize("ngrams", [(1, 1), (2, 2), (1, 3), (2, 3)])
@@ -173,5 +177,62 @@ def test_own_tfidf_equals_scikit_learns(shipped_model):
     docs.append(pipeline.prepare(Document("empty", "t", "。。。")))  # a row with no terms
     for _, counter, tfidf in shipped_model.estimator.named_steps["features"].vectorizers_:
         counts = counter.transform(docs)
-        assert np.allclose(features._tfidf(counts, tfidf).toarray(),
+        assert np.allclose(features._tfidf(features._Rows.of(counts), tfidf).csr().toarray(),
                            tfidf.transform(counts).toarray())
+
+
+@pytest.mark.parametrize("ngrams,stop_words", [((1, 1), ()), ((1, 3), ()), ((2, 3), ("的",)),
+                                               ((1, 2), ("的", "and"))])
+def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
+    import pipeline.features as features
+    from pipeline.corpus import load_examples
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::60]]
+    vectorizer = features.DocumentVectorizer(word_ngrams=ngrams, stop_words=stop_words)
+    fitted = vectorizer.fit_transform(docs[:40]).toarray()
+    assert vectorizer._word_index(0) is not None
+    assert np.allclose(vectorizer.transform(docs[:40]).toarray(), fitted)
+    _, counter, _ = vectorizer.vectorizers_[0]
+    expected = counter.transform(docs).toarray()
+    index = features.WordIndex(counter.analyzer, counter.vocabulary_)
+    width = len(counter.vocabulary_)
+    assert np.array_equal(index.count(docs, width).csr().toarray(), expected)  # whole batch
+    for window in (features._WINDOW, 3):
+        monkeypatch.setattr(features, "_WINDOW", window)
+        counted = features._count(index.columns, width, docs).csr().toarray()
+        assert np.array_equal(counted, expected)
+    docs[1].tokens.strings = None  # as a long document keeps offsets only
+    assert np.array_equal(index.count(docs, width).csr().toarray(), expected)
+
+
+def test_vocabulary_survives_pickling_packed(shipped_model):
+    import pickle
+
+    features = shipped_model.estimator.named_steps["features"]
+    _, counter, _ = features.vectorizers_[0]
+    state = features.__getstate__()
+    assert "vocabulary_" not in vars(state["vectorizers_"][0][1])
+    assert hasattr(counter, "vocabulary_")  # packing copies: the live model keeps its dict
+    assert "_packed_vocabularies" not in vars(features)
+    again = pickle.loads(pickle.dumps(features))
+    assert again.vectorizers_[0][1].vocabulary_ == counter.vocabulary_
+
+
+@pytest.mark.parametrize("params", [{"word_ngrams": (1, 2), "char_ngrams": (1, 2)},
+                                    {"word_ngrams": (1, 2), "hashing": True, "n_features": 4096}])
+def test_linear_scores_equal_the_matrix_product(params):
+    from pipeline.corpus import load_examples
+    from pipeline.document import Document
+    from pipeline.features import DocumentVectorizer
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::90]]
+    docs.append(pipeline.prepare(Document("empty", "t", "。。。")))
+    vectorizer = DocumentVectorizer(**params).fit(docs)
+    weights = np.random.default_rng(0).normal(size=(vectorizer.transform(docs[:1]).shape[1], 3))
+    assert np.allclose(vectorizer.linear_scores(docs, weights),
+                       vectorizer.transform(docs) @ weights, atol=1e-10)
