@@ -202,8 +202,7 @@ def _zh_bare_money(view: str, m: re.Match, left: str) -> str | None:
     if nxt and (("\u4e00" <= nxt <= "\u9fff" and nxt not in "的和及与")
                 or nxt.isalnum() or nxt in "×*?？"):
         return None  # 3万X元: the figure goes on, redacted
-    tail = _CLAUSE_TAIL.search(view, max(0, m.start() - 12), m.start())
-    clause = view[tail.start():m.start()] if tail else left
+    clause = view[_clause_start(view, max(0, m.start() - 12), m.start()):m.start()]
     return "元" if _MONEY_CONTEXT.search(clause) else None
 
 
@@ -247,15 +246,16 @@ def _zh_qualifier(number: Number, left: str, post: str) -> str:
     return "exact"
 
 
-_CLAUSE_TAIL = re.compile(r"[^,。;；:：!！?？\n()（）、]*$")
+# up to the last clause break: matched from the left, it finds where a clause starts in one
+# pass (searching for the break-free tail instead retries at every position)
+_UP_TO_BREAK = re.compile(r".*[,。;；:：!！?？\n()（）、]", re.S)
 _CLAUSE_HEAD = re.compile(r"[^,。;；:：!！?？\n()（）、]{0,20}")
 
 
 def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
     """Return (action, object, clause start) from the clause before view[start]."""
     lo = max(0, start - 30)
-    tail = _CLAUSE_TAIL.search(view, lo, start)
-    clause_start = tail.start() if tail else start
+    clause_start = _clause_start(view, lo, start)
     clause = view[clause_start:start]
     action = None
     obj_from = 0
@@ -277,6 +277,16 @@ def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
     if len(obj) > 14:
         obj = obj[-14:]
     return action, obj or None, clause_start
+
+
+def _clause_start(view: str, lo: int, start: int) -> int:
+    """Where the clause ending at `start` begins, looking back no further than `lo`.
+
+    A newline just before `start` does not end the clause: PDFs break lines mid-sentence.
+    """
+    end = start - 1 if start > lo and view[start - 1] == "\n" else start
+    head = _UP_TO_BREAK.match(view, lo, end)
+    return head.end() if head else lo
 
 
 def _zh_right_object(view: str, end: int) -> tuple[str | None, int]:
@@ -552,8 +562,10 @@ def summarize(measures: list[dict]) -> list[dict]:
         q = {"more_than": "at_least", "range": "at_least"}.get(q, q)
         if m.get("count") is None:
             continue
-        total = Decimal(str(g["total"] or 0)) + Decimal(str(m["count"]))
-        g["total"] = to_value(total)
+        if isinstance(m["count"], int) and isinstance(g["total"] or 0, int):
+            g["total"] = (g["total"] or 0) + m["count"]  # exact already: Decimal is slow
+        else:
+            g["total"] = to_value(Decimal(str(g["total"] or 0)) + Decimal(str(m["count"])))
         if _QUALIFIER_RANK.get(q, 0) > _QUALIFIER_RANK[g["qualifier"]]:
             g["qualifier"] = q
     return list(groups.values())

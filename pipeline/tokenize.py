@@ -11,23 +11,30 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from operator import not_
+from itertools import compress
 from typing import Protocol
+
+import numpy as np
 
 SEGMENTERS = ("rjieba", "jieba")
 USER_DICT = os.path.join(os.path.dirname(__file__), "data", "userdict.txt")
+_OFFSET = np.dtype(f"uint{8 * array('I').itemsize}")  # numpy's twin of the offset arrays
 _CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge document
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
 
 
 @dataclass
 class Tokens:
-    """Token starts and ends (view offsets) and sentence spans (view offsets)."""
+    """Token starts and ends (view offsets) and sentence spans (view offsets).
+
+    `strings` keeps the segmenter's own token strings for a view of one chunk, so the
+    classifier need not cut them out of the view again; long documents keep offsets only.
+    """
 
     starts: array
     ends: array
     sentences: list[tuple[int, int]]
+    strings: list[str] | None = None
 
     def words(self, view: str) -> Iterator[str]:
         for start, end in zip(self.starts, self.ends):
@@ -126,16 +133,20 @@ class Tokenizer:
                 for start, end in zip(first, first[1:] + [len(chunk)]):
                     _append_trimmed(view, offset + start, offset + end, sentences)
             return Tokens(starts, ends, sentences)
-        else:
-            for offset, chunk in chunks(view):
-                words = self._segmenter.cut(chunk)
-                bounds = list(accumulate(map(len, words), initial=offset))
-                if bounds[-1] != offset + len(chunk):
-                    raise RuntimeError("segmenter lost characters; try --segmenter jieba")
-                keep = list(map(not_, map(str.isspace, words)))  # all in C: no Python loop
-                starts.extend(compress(bounds, keep))
-                ends.extend(compress(bounds[1:], keep))
-        return Tokens(starts, ends, split_sentences(view))
+        strings = None
+        for offset, chunk in chunks(view):
+            words = self._segmenter.cut(chunk)
+            # offsets with numpy: a Python int per token costs as much as segmenting
+            lengths = np.fromiter(map(len, words), np.int64, len(words))
+            bounds = np.cumsum(lengths) + offset
+            if not len(words) or bounds[-1] != offset + len(chunk):
+                raise RuntimeError("segmenter lost characters; try --segmenter jieba")
+            keep = ~np.fromiter(map(str.isspace, words), bool, len(words))
+            starts.frombytes((bounds - lengths)[keep].astype(_OFFSET).tobytes())
+            ends.frombytes(bounds[keep].astype(_OFFSET).tobytes())
+            if len(chunk) == len(view):
+                strings = list(compress(words, keep.tolist()))
+        return Tokens(starts, ends, split_sentences(view), strings)
 
 
 def chunks(view: str) -> Iterator[tuple[int, str]]:

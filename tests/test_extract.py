@@ -388,3 +388,32 @@ def test_a_partly_redacted_english_number_never_gets_a_value(n: int, mark: str) 
 def test_a_fraud_word_in_the_object_is_not_the_action(text, expected):
     measures, _ = extract_measures(text, "zh")
     assert [(m.type, m.action, m.object, m.count) for m in measures] == expected
+
+
+def test_measure_regex_lookahead_changes_no_match():
+    """AMOUNT_FIRST only speeds the search up: it must list every first character of AMOUNT."""
+    import re
+
+    from pipeline.corpus import load_examples
+    from pipeline.lang import zh
+    from pipeline.normalize import normalize
+
+    plain = re.compile(zh.MEASURE.pattern.replace(f"(?={zh.AMOUNT_FIRST})", "", 1))
+    assert plain.pattern != zh.MEASURE.pattern
+    for example in load_examples()[::7]:
+        view = normalize(example.text).view
+        assert [m.span() for m in zh.MEASURE.finditer(view)] == \
+            [m.span() for m in plain.finditer(view)], example.id
+
+
+@pytest.mark.parametrize("view", ["检查\n36家", "a,b\n12", "一是开展宣传,\n发放", "",
+                                  "共发放资料", "((x\n\n"])
+def test_clause_start_is_after_the_last_break(view):
+    import re
+
+    from pipeline.extract import _clause_start
+
+    tail = re.compile(r"[^,。;；:：!！?？\n()（）、]*$")  # the definition, searched slowly
+    for lo in range(len(view) + 1):
+        for start in range(lo, len(view) + 1):
+            assert _clause_start(view, lo, start) == tail.search(view, lo, start).start()
