@@ -77,8 +77,10 @@ class FraudModel:
         if linear is None:
             return np.asarray(self.estimator.predict_proba(list(docs)))
         weights, intercepts = linear
-        features = self.estimator.named_steps["features"].transform(list(docs))
-        return expit(np.asarray(features @ weights) + intercepts)
+        features = self.estimator.named_steps["features"]
+        if hasattr(features, "linear_scores"):
+            return expit(features.linear_scores(list(docs), weights) + intercepts)
+        return expit(np.asarray(features.transform(list(docs)) @ weights) + intercepts)
 
     def _linear(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Stacked weights of one-vs-rest logistic regressions, or None for other models.
@@ -91,7 +93,8 @@ class FraudModel:
             if all(isinstance(e, LogisticRegression) for e in estimators):
                 weights = np.column_stack([e.coef_.ravel() for e in estimators])
                 intercepts = np.array([e.intercept_[0] for e in estimators])
-                self._linear_cache = (np.asfortranarray(weights), intercepts)
+                # C order: scipy's sparse @ dense copies an array in any other order
+                self._linear_cache = (np.ascontiguousarray(weights), intercepts)
             else:
                 self._linear_cache = None
         return self._linear_cache

@@ -110,13 +110,13 @@ def classify_main(argv: list[str] | None = None) -> int:
 
         return serve(model_dir, args.host, args.port, args.workers, args.segmenter)
     from .batch import PipelineSpec
-    from .model_store import load_model
+    from .model_store import check_model, load_model
 
     if args.engine == "spark":
         from .spark import run_spark
 
         try:
-            load_model(model_dir)  # fail here, not on every executor
+            check_model(model_dir)  # fail here, not on every executor
             return run_spark(args.inputs, args.output, model_dir, args.master, args.format,
                              args.text_field, args.id_field, args.segmenter)
         except (FraudtagError, ImportError) as e:
@@ -125,16 +125,18 @@ def classify_main(argv: list[str] | None = None) -> int:
 
     spec = PipelineSpec(model_dir, args.segmenter, args.explain)
     try:
-        model = load_model(model_dir)
+        # Workers load the model themselves: with -j N this process only checks it.
+        model = load_model(model_dir) if args.stream or args.jobs == 1 else None
+        labels = model.labels if model else list(check_model(model_dir)["labels"])
     except (FraudtagError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    unknown = set(alerts) - set(model.labels)
+    unknown = set(alerts) - set(labels)
     if unknown:
-        p.error(f"--alert: unknown labels {sorted(unknown)}; the model has {model.labels}")
+        p.error(f"--alert: unknown labels {sorted(unknown)}; the model has {labels}")
     if args.stream:
         return _stream(spec, model, args, alerts)
-    return _batch(spec, model, args)
+    return _batch(spec, model, labels, args)
 
 
 def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.ExitStack,
@@ -145,46 +147,61 @@ def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.
         writer = ParquetWriter(args.output, labels)
         stack.callback(writer.close)
         return writer
-    if args.output == "-":
-        stream = sys.stdout
+    if args.format == "jsonl":  # lines arrive encoded: write bytes
+        stream = sys.stdout.buffer if args.output == "-" else stack.enter_context(
+            open(args.output, "ab" if append else "wb"))  # noqa: SIM115
+        writer = JsonlWriter(stream)
     else:
-        stream = stack.enter_context(open(args.output, "a" if append else "w",  # noqa: SIM115
-                                          encoding="utf-8", newline=""))
-    writer = (CsvWriter(stream, labels, header=not append) if args.format == "csv"
-              else JsonlWriter(stream))
+        stream = sys.stdout if args.output == "-" else stack.enter_context(
+            open(args.output, "a" if append else "w", encoding="utf-8", newline=""))  # noqa: SIM115
+        writer = CsvWriter(stream, labels, header=not append)
     stack.callback(writer.close)
     return writer
 
 
-def _batch(spec, model, args: argparse.Namespace) -> int:
+def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
     from .batch import run_batches
     from .ingest import read_documents
-    from .output import read_done_ids
+    from .output import loads, read_done_ids
     from .progress import Progress
     from .report import Summary, render_html
     from .runner import Pipeline
 
     done = read_done_ids(args.output, args.format) if args.resume else set()
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
-    summary = Summary(model.labels) if (args.summary or args.report) else None
+    summary = Summary(labels) if (args.summary or args.report) else None
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
     docs = progress.track(doc for doc in docs if doc.id not in done)
-    def make_local() -> Pipeline:  # the model is loaded already: reuse it in this process
-        return Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+    def make_local() -> Pipeline:  # reuse the model this process has loaded, if it has
+        return Pipeline(model, segmenter=args.segmenter, explain=args.explain) if model \
+            else spec.build()
 
     documents = errors = 0
+    records = summary is not None or args.format != "jsonl"  # else lines are written as they are
     with contextlib.ExitStack() as stack:
-        writer = _open_writer(args, model.labels, stack, append)
-        for batch in run_batches(docs, spec, args.jobs, args.batch_size, make_local):
-            for doc in batch:
-                record = doc.to_record()
-                writer.write(record)
-                documents += 1
-                errors += "error" in record
-                if summary:
-                    summary.add(record)
-            writer.flush()  # a killed run keeps every finished batch
+        writer = _open_writer(args, labels, stack, append)
+        try:
+            for batch in run_batches(docs, spec, args.jobs, args.batch_size, make_local):
+                for result in batch:
+                    record = loads(result.line) if records else None
+                    if args.format == "jsonl":
+                        writer.write_line(result.line)
+                    else:
+                        writer.write(record)
+                    if summary:
+                        summary.add(record)
+                    documents += 1
+                    errors += result.failed
+                writer.flush()  # a killed run keeps every finished batch
+        except BrokenProcessPool as e:
+            progress.close()
+            print(f"error: the worker processes stopped ({e}); {documents} documents were "
+                  "written; rerun with --resume, or with -j 1 to see the cause",
+                  file=sys.stderr)
+            return 1
     progress.close()
     skipped = f", {len(done)} already done" if done else ""
     print(f"{documents} documents, {errors} errors{skipped}", file=sys.stderr)
@@ -202,18 +219,19 @@ def _batch(spec, model, args: argparse.Namespace) -> int:
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
     from .ingest import ReadOptions, read_stream
+    from .output import dumps
     from .runner import Pipeline
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
     options = ReadOptions(args.text_field, args.id_field)
     errors = 0
-    out = sys.stdout
+    out = sys.stdout.buffer
     for doc in read_stream(sys.stdin.buffer, "stdin", options):
         record: dict[str, Any] = pipeline.run([doc])[0].to_record()
         if alerts and "scores" in record:
             record["alert"] = [label for label, cut in alerts.items()
                                if record["scores"][label] >= cut]
         errors += "error" in record
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(dumps(record) + b"\n")
         out.flush()
     return 3 if errors else 0

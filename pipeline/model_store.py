@@ -11,12 +11,12 @@ import json
 import os
 import platform
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
-
-from .classifier import FraudModel
 from .errors import ModelError
+
+if TYPE_CHECKING:  # scikit-learn is imported only to unpickle: checking needs none of it
+    from .classifier import FraudModel
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -41,6 +41,8 @@ def sha256_file(path: str) -> str:
 
 def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict[str, Any]:
     """Write the model and its manifest to `directory`; return the manifest."""
+    import joblib
+
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, MODEL_FILE)
     joblib.dump(model.estimator, path, compress=3)
@@ -73,8 +75,8 @@ def read_manifest(directory: str) -> dict[str, Any]:
         raise ModelError(f"{path} is unreadable ({e}); restore it or retrain the model") from None
 
 
-def load_model(directory: str) -> FraudModel:
-    """The model in `directory`, after checking it against its manifest."""
+def check_model(directory: str) -> dict[str, Any]:
+    """The manifest of the model in `directory`, once the model file matches it."""
     manifest = read_manifest(directory)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"{directory}: model format {manifest.get('format_version')} is not "
@@ -92,5 +94,15 @@ def load_model(directory: str) -> FraudModel:
     if trained.split(".")[:2] != current.split(".")[:2]:
         raise ModelError(f"{directory} was trained with scikit-learn {trained}, this is "
                          f"{current}; install scikit-learn=={trained} or retrain the model")
-    estimator = joblib.load(path)
+    return manifest
+
+
+def load_model(directory: str) -> FraudModel:
+    """The model in `directory`, after checking it against its manifest."""
+    import joblib
+
+    from .classifier import FraudModel
+
+    manifest = check_model(directory)
+    estimator = joblib.load(os.path.join(directory, manifest.get("model_file", MODEL_FILE)))
     return FraudModel(estimator, list(manifest["labels"]), dict(manifest["thresholds"]), manifest)

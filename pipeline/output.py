@@ -7,13 +7,31 @@ import json
 import os
 from typing import IO, Any
 
+import orjson
+
+
+def dumps(record: dict[str, Any]) -> bytes:
+    """A record as one line of JSON (UTF-8): orjson, five times json's speed; json for what
+    orjson refuses (an integer past 64 bits in an input's metadata)."""
+    try:
+        return orjson.dumps(record)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def loads(line: bytes) -> dict[str, Any]:
+    return orjson.loads(line)
+
 
 class JsonlWriter:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         self.stream = stream
 
     def write(self, record: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.write_line(dumps(record))
+
+    def write_line(self, line: bytes) -> None:
+        self.stream.write(line + b"\n")
 
     def flush(self) -> None:
         self.stream.flush()

@@ -7,12 +7,15 @@ the batch workers and the service all go through `Pipeline.run`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .classifier import FraudModel
 from .document import Document
 from .extract import extract_measures, summarize
 from .normalize import detect_language, normalize
 from .tokenize import Tokenizer, chunks
+
+if TYPE_CHECKING:
+    from .classifier import FraudModel
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
 

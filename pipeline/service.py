@@ -115,6 +115,7 @@ def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
 def create_app(settings: dict[str, str] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
     from .model_store import load_model
+    from .output import dumps
     from .runner import Pipeline
 
     settings = settings or settings_from_env()
@@ -184,8 +185,7 @@ def create_app(settings: dict[str, str] | None = None):
         records = await state["batcher"].classify(docs)
         payload = {"results": records} if many else records[0]
         # our records are plain JSON already: skip FastAPI's field-by-field jsonable_encoder
-        return Response(json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                        media_type="application/json")
+        return Response(dumps(payload), media_type="application/json")
 
     return app
 
