@@ -11,6 +11,7 @@ its Pipeline once. pyspark is optional: `pip install .[spark]`.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -136,6 +137,9 @@ def run_spark(inputs: list[str], output: str, model_dir: str, master: str, fmt: 
     _require_pyspark()
     from pyspark.sql import SparkSession
 
+    # Python workers run `python3` from PATH unless told otherwise: on one machine that may be
+    # an interpreter without fraudtag's packages; a cluster's own setting wins.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("fraudtag")
     if master:
         builder = builder.master(master)

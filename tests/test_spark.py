@@ -69,8 +69,10 @@ def test_spark_output_equals_the_local_batch(inputs):
         assert comparable(spark_records[doc_id]) == comparable(record)
 
 
-def test_a_row_without_text_is_an_error_row(inputs):
+def test_a_row_without_text_is_an_error_row(inputs, monkeypatch):
     from pyspark.sql import SparkSession
+
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # as run_spark does
 
     from pipeline.spark import tag_dataframe
 
