@@ -43,42 +43,60 @@ class HTTPProblem(Exception):
 
 
 class Batcher:
-    """Runs queued documents through the pipeline in one call per turn, off the event loop."""
+    """Gathers the documents of concurrent requests and scores them in one pipeline call.
+
+    A request adds its documents and, if it is the first to wait, schedules a flush on the
+    event loop: the requests that arrive meanwhile join the same call. Small batches are scored
+    on the loop itself (a thread hop costs more than the work); a large one goes to a thread,
+    one at a time, while the loop keeps answering.
+    """
 
     def __init__(self, pipeline) -> None:
         self.pipeline = pipeline
-        self.queue: asyncio.Queue = asyncio.Queue()
-        self.task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        self.task = asyncio.get_running_loop().create_task(self._loop())
+        self.pending: list[tuple[list, asyncio.Future]] = []
+        self.running: asyncio.Task | None = None  # the batch in a thread, if any
 
     async def classify(self, docs: list) -> list[dict[str, Any]]:
-        future = asyncio.get_running_loop().create_future()
-        await self.queue.put((docs, future))
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        if not self.pending:
+            loop.call_soon(self._flush)
+        self.pending.append((docs, future))
         return await future
 
-    async def _loop(self) -> None:
+    def _flush(self) -> None:
+        if self.running is not None or not self.pending:
+            return  # the batch in its thread flushes what waits when it ends
+        jobs, self.pending = self.pending, []
+        docs = [doc for batch, _ in jobs for doc in batch]
+        if sum(len(doc.text) for doc in docs) <= _INLINE_CHARS:
+            self._answer(jobs, lambda: self.pipeline.run(docs))
+        else:
+            self.running = asyncio.get_running_loop().create_task(self._in_thread(jobs, docs))
+
+    async def _in_thread(self, jobs: list, docs: list) -> None:
         loop = asyncio.get_running_loop()
-        while True:
-            jobs = [await self.queue.get()]
-            while not self.queue.empty():
-                jobs.append(self.queue.get_nowait())
-            docs = [doc for batch, _ in jobs for doc in batch]
-            try:
-                if sum(len(doc.text) for doc in docs) <= _INLINE_CHARS:
-                    done = self.pipeline.run(docs)  # a thread hop costs more than the work
-                else:  # keep the loop answering while a large batch is scored
-                    done = await loop.run_in_executor(None, self.pipeline.run, docs)
-                records = [doc.to_record() for doc in done]
-            except Exception as e:  # noqa: BLE001 - answer every waiting request
-                for _, future in jobs:
+        try:
+            done = await loop.run_in_executor(None, self.pipeline.run, docs)
+            self._answer(jobs, lambda: done)
+        finally:
+            self.running = None
+            loop.call_soon(self._flush)
+
+    @staticmethod
+    def _answer(jobs: list, run) -> None:
+        try:
+            records = [doc.to_record() for doc in run()]
+        except Exception as e:  # noqa: BLE001 - answer every waiting request
+            for _, future in jobs:
+                if not future.done():
                     future.set_exception(e)
-                continue
-            position = 0
-            for batch, future in jobs:
+            return
+        position = 0
+        for batch, future in jobs:
+            if not future.done():  # its client may have gone
                 future.set_result(records[position:position + len(batch)])
-                position += len(batch)
+            position += len(batch)
 
 
 def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
@@ -132,7 +150,6 @@ def create_app(settings: dict[str, str] | None = None):
 
         pipeline.run([Document("warm-up", "start", "启动预热：防范电信网络诈骗。Warm-up text.")])
         state["batcher"] = Batcher(pipeline)
-        state["batcher"].start()
         yield
 
     app = FastAPI(title="fraudtag", version=model.manifest.get("format_version", 1).__str__(),
@@ -175,12 +192,15 @@ def create_app(settings: dict[str, str] | None = None):
         if declared and declared.isdigit() and int(declared) > max_body:
             raise HTTPProblem(413, f"body of {declared} bytes; the limit is {max_body} "
                               "(FRAUDTAG_MAX_BODY_BYTES): split the request")
-        body = bytearray()
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > max_body:
-                raise HTTPProblem(413, f"body over {max_body} bytes (FRAUDTAG_MAX_BODY_BYTES): "
-                                  "split the request")
+        if declared and declared.isdigit():  # within the limit: read it whole
+            body = await request.body()
+        else:  # no length given (chunked): count as it comes
+            body = bytearray()
+            async for chunk in request.stream():
+                body.extend(chunk)
+                if len(body) > max_body:
+                    raise HTTPProblem(413, f"body over {max_body} bytes "
+                                      "(FRAUDTAG_MAX_BODY_BYTES): split the request")
         docs, many = _parse(bytes(body), max_documents)
         records = await state["batcher"].classify(docs)
         payload = {"results": records} if many else records[0]

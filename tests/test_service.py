@@ -64,3 +64,30 @@ def test_bearer_token():
         ok = c.post("/v1/classify", json={"text": "刷单"},
                     headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200
+
+
+def test_concurrent_small_and_large_requests_are_all_answered(shipped_model):
+    """Small batches are scored on the event loop, a large one in a thread: none is lost."""
+    import asyncio
+
+    import httpx
+
+    from pipeline.service import create_app
+
+    app = create_app(settings(max_body_bytes="5000000"))
+    large = "关于开展打击整治养老诈骗专项行动的通知。共发放宣传资料1500余份。" * 2000
+
+    async def main():
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                bodies = [{"id": f"s{i}", "text": f"刷单返利是诈骗，第{i}条提醒"} for i in range(12)]
+                bodies.insert(5, {"id": "big", "text": large})
+                replies = await asyncio.gather(*(client.post("/v1/classify", json=b)
+                                                 for b in bodies))
+        return bodies, replies
+
+    bodies, replies = asyncio.run(main())
+    assert [r.status_code for r in replies] == [200] * len(bodies)
+    assert [r.json()["id"] for r in replies] == [b["id"] for b in bodies]
+    assert replies[5].json()["measures"]
