@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -75,6 +76,21 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     context.set_forkserver_preload(["pipeline.runner", "pipeline.model_store",
                                     "pipeline.classifier", "pipeline.output"])
     return context
+
+
+def warm_workers(inputs: list[str]) -> None:
+    """Start the forkserver now, in a thread, when `inputs` look like more than one batch: it
+    imports scikit-learn (a second) while this process imports and reads."""
+    def large(path: str) -> bool:
+        return os.path.isdir(path) or (os.path.isfile(path)
+                                       and os.path.getsize(path) > _BATCH_BYTES)
+
+    if any(large(path) for path in inputs if path != "-") or len(inputs) > 64:
+        context = _worker_context()
+        if context.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            threading.Thread(target=forkserver.ensure_running, daemon=True).start()
 
 
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

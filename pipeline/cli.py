@@ -109,6 +109,10 @@ def classify_main(argv: list[str] | None = None) -> int:
         from .service import serve
 
         return serve(model_dir, args.host, args.port, args.workers, args.segmenter)
+    if args.jobs > 1 and not args.stream and args.engine == "local":
+        from .batch import warm_workers
+
+        warm_workers(args.inputs)
     from .batch import PipelineSpec
     from .model_store import check_model, load_model
 
