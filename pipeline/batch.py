@@ -74,7 +74,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.runner", "pipeline.model_store",
-                                    "pipeline.classifier", "pipeline.output"])
+                                    "pipeline.scoring", "pipeline.output"])
     return context
 
 

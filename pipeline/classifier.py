@@ -7,11 +7,9 @@ they reflect text the model did not see, and are saved with the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import expit
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -22,6 +20,7 @@ from sklearn.svm import LinearSVC
 
 from .document import Document
 from .features import DocumentVectorizer
+from .scoring import FraudModel, LinearScorer
 
 # Variants compared by `train.py --variants`; the first is the default.
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -60,66 +59,32 @@ def build_estimator(params: dict[str, Any], seed: int = 0) -> SkPipeline:
     return SkPipeline([("features", features), ("model", OneVsRestClassifier(base))])
 
 
-@dataclass
-class FraudModel:
-    """A fitted estimator with its labels and per-label thresholds."""
+def linear_scorer(estimator: SkPipeline) -> LinearScorer | None:
+    """The numpy scorer of a fitted pipeline of vocabularies and logistic regressions, or None
+    (hashed features, other models): then the estimator itself scores."""
+    blocks = estimator.named_steps["features"].blocks()
+    estimators = estimator.named_steps["model"].estimators_
+    if blocks is None or not all(isinstance(e, LogisticRegression) for e in estimators):
+        return None
+    weights = np.column_stack([e.coef_.ravel() for e in estimators])
+    intercepts = np.array([e.intercept_[0] for e in estimators])
+    return LinearScorer(blocks, weights, intercepts)
 
-    estimator: SkPipeline
-    labels: list[str]
-    thresholds: dict[str, float]
-    manifest: dict[str, Any] = field(default_factory=dict)
 
-    def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
-        """Probabilities, one row per document, one column per label (in `labels` order)."""
-        if not docs:
-            return np.zeros((0, len(self.labels)))
-        linear = self._linear()
-        if linear is None:
-            return np.asarray(self.estimator.predict_proba(list(docs)))
-        weights, intercepts = linear
-        features = self.estimator.named_steps["features"]
-        if hasattr(features, "linear_scores"):
-            return expit(features.linear_scores(list(docs), weights) + intercepts)
-        return expit(np.asarray(features.transform(list(docs)) @ weights) + intercepts)
-
-    def _linear(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Stacked weights of one-vs-rest logistic regressions, or None for other models.
-
-        One matrix product replaces a predict_proba call per label, each with its own input
-        validation: the fixed cost that dominates when a service scores one post at a time.
-        """
-        if not hasattr(self, "_linear_cache"):
-            estimators = self.estimator.named_steps["model"].estimators_
-            if all(isinstance(e, LogisticRegression) for e in estimators):
-                weights = np.column_stack([e.coef_.ravel() for e in estimators])
-                intercepts = np.array([e.intercept_[0] for e in estimators])
-                # C order: scipy's sparse @ dense copies an array in any other order
-                self._linear_cache = (np.ascontiguousarray(weights), intercepts)
-            else:
-                self._linear_cache = None
-        return self._linear_cache
-
-    def decide(self, probabilities: np.ndarray) -> list[list[str]]:
-        cut = np.array([self.thresholds[label] for label in self.labels])
-        return [[label for label, hit in zip(self.labels, row) if hit]
-                for row in probabilities >= cut]
-
-    def term_contributions(self, doc: Document, label: str, top: int = 8) -> list[dict]:
-        """The terms of `doc` that pushed the score for `label` up the most."""
-        features = self.estimator.named_steps["features"]
-        names = features.feature_names()
-        if names is None:
-            return []
-        estimator = self.estimator.named_steps["model"].estimators_[self.labels.index(label)]
-        coef = _coefficients(estimator)
-        if coef is None:
-            return []
-        row = features.transform([doc]).tocsr()
-        contributions = row.data * coef[row.indices]
-        order = np.argsort(-contributions)[:top]
-        return [{"term": names[row.indices[i]].split(":", 1)[1],
-                 "weight": round(float(contributions[i]), 4)}
-                for i in order if contributions[i] > 0]
+def estimator_contributions(estimator: SkPipeline, column: int, doc: Document,
+                            top: int) -> list[dict]:
+    """term_contributions for models without a LinearScorer (calibrated SVC, SGD)."""
+    features = estimator.named_steps["features"]
+    names = features.feature_names()
+    coef = _coefficients(estimator.named_steps["model"].estimators_[column])
+    if names is None or coef is None:
+        return []
+    row = features.transform([doc]).tocsr()
+    contributions = row.data * coef[row.indices]
+    order = np.argsort(-contributions)[:top]
+    return [{"term": names[row.indices[i]].split(":", 1)[1],
+             "weight": round(float(contributions[i]), 4)}
+            for i in order if contributions[i] > 0]
 
 
 def _coefficients(estimator) -> np.ndarray | None:
@@ -177,4 +142,4 @@ def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
               labels: list[str], thresholds: dict[str, float], seed: int) -> FraudModel:
     estimator = build_estimator(params, seed)
     estimator.fit(list(docs), y)
-    return FraudModel(estimator, labels, thresholds)
+    return FraudModel(labels, thresholds, estimator=estimator)

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ModelError
 
-if TYPE_CHECKING:  # scikit-learn is imported only to unpickle: checking needs none of it
-    from .classifier import FraudModel
+if TYPE_CHECKING:
+    from .scoring import FraudModel
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
+SCORER_FILE = "scorer.npz"  # numpy arrays only: scoring needs neither scikit-learn nor pickle
 MANIFEST_FILE = "manifest.json"
 
 
@@ -46,12 +47,20 @@ def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, MODEL_FILE)
     joblib.dump(model.estimator, path, compress=3)
+    scorer = {}
+    if model.scorer is not None:
+        scorer_path = os.path.join(directory, SCORER_FILE)
+        scorer = {"scorer": {"file": SCORER_FILE, **model.scorer.save(scorer_path),
+                             "sha256": sha256_file(scorer_path)}}
+    elif os.path.exists(os.path.join(directory, SCORER_FILE)):
+        os.remove(os.path.join(directory, SCORER_FILE))  # a scorer of an older model
     manifest = {
         "format_version": FORMAT_VERSION,
         "labels": model.labels,
         "thresholds": model.thresholds,
         "model_file": MODEL_FILE,
         "model_sha256": sha256_file(path),
+        **scorer,
         "libraries": library_versions(),
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         **extra,
@@ -94,15 +103,31 @@ def check_model(directory: str) -> dict[str, Any]:
     if trained.split(".")[:2] != current.split(".")[:2]:
         raise ModelError(f"{directory} was trained with scikit-learn {trained}, this is "
                          f"{current}; install scikit-learn=={trained} or retrain the model")
+    scorer = manifest.get("scorer")
+    if scorer:
+        scorer_path = os.path.join(directory, scorer.get("file", SCORER_FILE))
+        if not os.path.isfile(scorer_path) or sha256_file(scorer_path) != scorer.get("sha256"):
+            raise ModelError(f"{scorer_path} is missing or does not match its manifest (sha256 "
+                             "differs): restore it from the release or retrain with "
+                             "`python train.py`")
     return manifest
 
 
-def load_model(directory: str) -> FraudModel:
-    """The model in `directory`, after checking it against its manifest."""
-    import joblib
+def load_model(directory: str, full: bool = False) -> FraudModel:
+    """The model in `directory`, after checking it against its manifest.
 
-    from .classifier import FraudModel
+    A model with a numpy scorer loads just that, unless `full`: the scikit-learn estimator (for
+    research, or a model without a scorer) costs a second of imports.
+    """
+    from .scoring import FraudModel, LinearScorer
 
     manifest = check_model(directory)
+    labels, thresholds = list(manifest["labels"]), dict(manifest["thresholds"])
+    scorer = manifest.get("scorer")
+    if scorer and not full:
+        path = os.path.join(directory, scorer.get("file", SCORER_FILE))
+        return FraudModel(labels, thresholds, manifest, scorer=LinearScorer.load(path, scorer))
+    import joblib
+
     estimator = joblib.load(os.path.join(directory, manifest.get("model_file", MODEL_FILE)))
-    return FraudModel(estimator, list(manifest["labels"]), dict(manifest["thresholds"]), manifest)
+    return FraudModel(labels, thresholds, manifest, estimator=estimator)

@@ -15,7 +15,7 @@ from .normalize import detect_language, normalize
 from .tokenize import Tokenizer, chunks
 
 if TYPE_CHECKING:
-    from .classifier import FraudModel
+    from .scoring import FraudModel
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
 

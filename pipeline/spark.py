@@ -43,7 +43,10 @@ def _model_files(model_dir: str) -> dict[str, bytes]:
 
     manifest = read_manifest(model_dir)
     files = {}
-    for name in (MANIFEST_FILE, manifest.get("model_file", "model.joblib")):
+    names = [MANIFEST_FILE, manifest.get("model_file", "model.joblib")]
+    if manifest.get("scorer"):
+        names.append(manifest["scorer"].get("file", "scorer.npz"))
+    for name in names:
         with open(os.path.join(model_dir, name), "rb") as f:
             files[name] = f.read()
     return files

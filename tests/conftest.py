@@ -19,4 +19,4 @@ def tokenizer():
 def shipped_model():
     from pipeline.model_store import load_model
 
-    return load_model(os.path.join(ROOT, "models", "default"))
+    return load_model(os.path.join(ROOT, "models", "default"), full=True)

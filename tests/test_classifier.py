@@ -75,15 +75,18 @@ def test_training_is_deterministic(tmp_path):
     assert (json.loads((a / "metrics.json").read_text())
             == json.loads((b / "metrics.json").read_text()))
     assert (load_model(str(a)).thresholds == load_model(str(b)).thresholds)
+    for name in ("model.joblib", "scorer.npz"):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
 
 
-def test_a_changed_byte_makes_the_model_refuse_to_load(tmp_path):
+@pytest.mark.parametrize("name", ["model.joblib", "scorer.npz"])
+def test_a_changed_byte_makes_the_model_refuse_to_load(tmp_path, name):
     out = train_tiny(tmp_path)
     tampered = tmp_path / "tampered"
     shutil.copytree(out, tampered)
-    data = bytearray((tampered / "model.joblib").read_bytes())
+    data = bytearray((tampered / name).read_bytes())
     data[len(data) // 2] ^= 0x01
-    (tampered / "model.joblib").write_bytes(bytes(data))
+    (tampered / name).write_bytes(bytes(data))
     with pytest.raises(ModelError, match="does not match its manifest"):
         load_model(str(tampered))
     sample = tmp_path / "in.txt"
@@ -103,9 +106,17 @@ def test_missing_model_is_exit_1_with_advice(tmp_path):
     assert "python train.py" in result.stderr
 
 
+def dense(rows) -> np.ndarray:
+    """A scoring.Rows as a dense array."""
+    import scipy.sparse as sp
+
+    return sp.csr_matrix((rows.data, rows.indices, rows.indptr),
+                         shape=(len(rows.indptr) - 1, rows.width)).toarray()
+
+
 @pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (1, 3), (2, 3)])
 def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
-    import pipeline.features as features
+    import pipeline.scoring as features
     from pipeline.document import Document
     from pipeline.runner import Pipeline
 
@@ -118,7 +129,7 @@ def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
 
 
 def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
-    import pipeline.features as features
+    import pipeline.scoring as features
     from pipeline.corpus import load_examples
     from pipeline.document import Document
     from pipeline.runner import Pipeline
@@ -128,19 +139,19 @@ def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
     _, counter, _ = shipped_model.estimator.named_steps["features"].vectorizers_[0]
     expected = counter.transform(docs).toarray()
     width = len(counter.vocabulary_)
-    by_strings = features._columns(counter.analyzer, counter.vocabulary_)
-    assert np.array_equal(features._count(by_strings, width, docs).csr().toarray(), expected)
+    by_strings = features.term_columns(counter.analyzer, counter.vocabulary_)
+    assert np.array_equal(dense(features.count_terms(by_strings, width, docs)), expected)
     by_integers = features.WordIndex(counter.analyzer, counter.vocabulary_).columns
-    assert np.array_equal(features._count(by_integers, width, docs).csr().toarray(), expected)
+    assert np.array_equal(dense(features.count_terms(by_integers, width, docs)), expected)
     monkeypatch.setattr(features, "_CHUNK_TERMS", 5)
     monkeypatch.setattr(features, "_WINDOW", 7)
-    assert np.array_equal(features._count(by_strings, width, docs).csr().toarray(), expected)
-    assert np.array_equal(features._count(by_integers, width, docs).csr().toarray(), expected)
+    assert np.array_equal(dense(features.count_terms(by_strings, width, docs)), expected)
+    assert np.array_equal(dense(features.count_terms(by_integers, width, docs)), expected)
 
 
 @pytest.mark.parametrize("ngrams", [(1, 1), (2, 2), (1, 3), (2, 3)])
 def test_character_ngrams_in_windows(monkeypatch, ngrams):
-    import pipeline.features as features
+    import pipeline.scoring as features
     from pipeline.document import Document
 
     doc = Document("c", "t", "")
@@ -162,12 +173,16 @@ def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::97]]
     expected = shipped_model.estimator.predict_proba(docs)
-    assert shipped_model._linear() is not None
+    assert shipped_model.scorer is not None
     assert np.allclose(shipped_model.predict_proba(docs), expected, atol=1e-12)
+    # the numpy scorer saved beside the estimator scores the same without scikit-learn
+    scoring_only = load_model(os.path.join(ROOT, "models", "default"))
+    assert scoring_only.estimator is None
+    assert np.allclose(scoring_only.predict_proba(docs), expected, atol=1e-12)
 
 
 def test_own_tfidf_equals_scikit_learns(shipped_model):
-    import pipeline.features as features
+    import pipeline.scoring as features
     from pipeline.corpus import load_examples
     from pipeline.document import Document
     from pipeline.runner import Pipeline
@@ -175,37 +190,39 @@ def test_own_tfidf_equals_scikit_learns(shipped_model):
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::53]]
     docs.append(pipeline.prepare(Document("empty", "t", "。。。")))  # a row with no terms
+    from pipeline.features import _rows, _weights
+
     for _, counter, tfidf in shipped_model.estimator.named_steps["features"].vectorizers_:
         counts = counter.transform(docs)
-        assert np.allclose(features._tfidf(features._Rows.of(counts), tfidf).csr().toarray(),
+        assert np.allclose(dense(features.tfidf(_rows(counts), _weights(tfidf))),
                            tfidf.transform(counts).toarray())
 
 
 @pytest.mark.parametrize("ngrams,stop_words", [((1, 1), ()), ((1, 3), ()), ((2, 3), ("的",)),
                                                ((1, 2), ("的", "and"))])
 def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
-    import pipeline.features as features
+    import pipeline.scoring as features
     from pipeline.corpus import load_examples
     from pipeline.document import Document
     from pipeline.runner import Pipeline
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::60]]
-    vectorizer = features.DocumentVectorizer(word_ngrams=ngrams, stop_words=stop_words)
+    vectorizer = DocumentVectorizer(word_ngrams=ngrams, stop_words=stop_words)
     fitted = vectorizer.fit_transform(docs[:40]).toarray()
-    assert vectorizer._word_index(0) is not None
+    assert vectorizer.blocks()[0].index is not None
     assert np.allclose(vectorizer.transform(docs[:40]).toarray(), fitted)
     _, counter, _ = vectorizer.vectorizers_[0]
     expected = counter.transform(docs).toarray()
     index = features.WordIndex(counter.analyzer, counter.vocabulary_)
     width = len(counter.vocabulary_)
-    assert np.array_equal(index.count(docs, width).csr().toarray(), expected)  # whole batch
+    assert np.array_equal(dense(index.count(docs, width)), expected)  # whole batch
     for window in (features._WINDOW, 3):
         monkeypatch.setattr(features, "_WINDOW", window)
-        counted = features._count(index.columns, width, docs).csr().toarray()
+        counted = dense(features.count_terms(index.columns, width, docs))
         assert np.array_equal(counted, expected)
     docs[1].tokens.strings = None  # as a long document keeps offsets only
-    assert np.array_equal(index.count(docs, width).csr().toarray(), expected)
+    assert np.array_equal(dense(index.count(docs, width)), expected)
 
 
 def test_vocabulary_survives_pickling_packed(shipped_model):
@@ -213,6 +230,7 @@ def test_vocabulary_survives_pickling_packed(shipped_model):
 
     features = shipped_model.estimator.named_steps["features"]
     _, counter, _ = features.vectorizers_[0]
+    features.blocks()  # a cache that must not be pickled
     state = features.__getstate__()
     assert "vocabulary_" not in vars(state["vectorizers_"][0][1])
     assert hasattr(counter, "vocabulary_")  # packing copies: the live model keeps its dict
@@ -222,17 +240,22 @@ def test_vocabulary_survives_pickling_packed(shipped_model):
 
 
 @pytest.mark.parametrize("params", [{"word_ngrams": (1, 2), "char_ngrams": (1, 2)},
+                                    {"word_ngrams": (1, 3)},
                                     {"word_ngrams": (1, 2), "hashing": True, "n_features": 4096}])
 def test_linear_scores_equal_the_matrix_product(params):
     from pipeline.corpus import load_examples
     from pipeline.document import Document
-    from pipeline.features import DocumentVectorizer
     from pipeline.runner import Pipeline
+    from pipeline.scoring import LinearScorer
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::90]]
     docs.append(pipeline.prepare(Document("empty", "t", "。。。")))
     vectorizer = DocumentVectorizer(**params).fit(docs)
     weights = np.random.default_rng(0).normal(size=(vectorizer.transform(docs[:1]).shape[1], 3))
-    assert np.allclose(vectorizer.linear_scores(docs, weights),
-                       vectorizer.transform(docs) @ weights, atol=1e-10)
+    blocks = vectorizer.blocks()
+    if blocks is None:  # hashed: no scorer, the estimator scores
+        assert params.get("hashing")
+        return
+    scorer = LinearScorer(blocks, weights, np.zeros(3))
+    assert np.allclose(scorer.decision(docs), vectorizer.transform(docs) @ weights, atol=1e-10)
