@@ -68,6 +68,8 @@ def _overlaps_any(m: Measure, others: list[Measure]) -> bool:
 def _extract_zh(view: str, warnings: list[str]) -> list[Measure]:
     out: list[Measure] = []
     for m in zh.MEASURE.finditer(view):
+        if m.group("unit") is None and "万" not in (num := m.group("num")) and "亿" not in num:
+            continue  # most numbers without a unit: years, dates, codes
         measure = _zh_measure(view, m, warnings, out[-1] if out else None)
         if measure is not None:
             out.append(measure)

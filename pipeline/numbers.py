@@ -115,6 +115,8 @@ def parse_zh(text: str) -> Number | None:
     Returns None when `text` is not a number at all; a Number with value None when it is
     redacted, vague or garbled.
     """
+    if text.isdigit() and text.isascii():  # most numbers: plain digits
+        return Number(int(text))
     text = text.strip().replace(" ", "")
     if not text:
         return None

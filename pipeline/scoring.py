@@ -142,11 +142,11 @@ class WordIndex:
         get = self.words.get
         ids = np.fromiter(map(get, words, repeat(-1)), np.int64, len(words))
         if fold:
-            for i in np.flatnonzero(ids < 0).tolist():
-                word = words[i]
-                folded = word.translate(_FOLD)
-                if folded != word:
-                    ids[i] = get(folded, -1)
+            unknown = np.flatnonzero(ids < 0)
+            if unknown.size:  # all in C: map, not a Python loop
+                again = map(str.translate, map(words.__getitem__, unknown.tolist()),
+                            repeat(_FOLD))
+                ids[unknown] = np.fromiter(map(get, again, repeat(-1)), np.int64, unknown.size)
         return ids
 
     def count(self, docs: Sequence[Document], width: int) -> Rows:

@@ -172,3 +172,12 @@ def test_thousands_separators_round_trip(n: int) -> None:
 def test_plain_digits_round_trip(n: int) -> None:
     number = parse_zh(str(n))
     assert number is not None and number.value == n
+
+
+@pytest.mark.parametrize("text", ["0", "7", "007", "1500", "2023", "13800138000",
+                                  "9" * 28, "0000"])  # 28: Decimal's precision
+def test_plain_digits_take_the_fast_path_to_the_same_number(text):
+    from pipeline.numbers import Number, parse_zh
+
+    slow = parse_zh(" " + text)  # a space skips the fast path
+    assert parse_zh(text) == slow == Number(int(text))
