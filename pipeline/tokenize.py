@@ -11,7 +11,8 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import compress
+from itertools import accumulate, compress
+from operator import not_
 from typing import Protocol
 
 import numpy as np
@@ -136,17 +137,30 @@ class Tokenizer:
         strings = None
         for offset, chunk in chunks(view):
             words = self._segmenter.cut(chunk)
-            # offsets with numpy: a Python int per token costs as much as segmenting
-            lengths = np.fromiter(map(len, words), np.int64, len(words))
-            bounds = np.cumsum(lengths) + offset
-            if not len(words) or bounds[-1] != offset + len(chunk):
+            if sum(map(len, words)) != len(chunk):
                 raise RuntimeError("segmenter lost characters; try --segmenter jieba")
-            keep = ~np.fromiter(map(str.isspace, words), bool, len(words))
-            starts.frombytes((bounds - lengths)[keep].astype(_OFFSET).tobytes())
-            ends.frombytes(bounds[keep].astype(_OFFSET).tobytes())
+            kept = _offsets(words, offset, starts, ends)
             if len(chunk) == len(view):
-                strings = list(compress(words, keep.tolist()))
+                strings = kept
         return Tokens(starts, ends, split_sentences(view), strings)
+
+
+def _offsets(words: list[str], offset: int, starts: array, ends: array) -> list[str]:
+    """Append the view offsets of `words` (less whitespace) to starts/ends; return the words
+    kept. numpy for long lists (a Python int per token costs as much as segmenting), plain
+    iterators for short ones (where numpy's per-call cost dominates)."""
+    if len(words) < 1000:
+        bounds = list(accumulate(map(len, words), initial=offset))
+        keep = list(map(not_, map(str.isspace, words)))
+        starts.extend(compress(bounds, keep))
+        ends.extend(compress(bounds[1:], keep))
+        return list(compress(words, keep))
+    lengths = np.fromiter(map(len, words), np.int64, len(words))
+    bounds = np.cumsum(lengths) + offset
+    keep = ~np.fromiter(map(str.isspace, words), bool, len(words))
+    starts.frombytes((bounds - lengths)[keep].astype(_OFFSET).tobytes())
+    ends.frombytes(bounds[keep].astype(_OFFSET).tobytes())
+    return list(compress(words, keep.tolist()))
 
 
 def chunks(view: str) -> Iterator[tuple[int, str]]:
