@@ -178,12 +178,6 @@ def create_app(settings: dict[str, str] | None = None):
     async def manifest() -> dict[str, Any]:
         return model.manifest
 
-    @app.post("/v1/classify", openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"oneOf": [
-            {"type": "object", "required": ["text"],
-             "properties": {"id": {"type": "string"}, "text": {"type": "string"}}},
-            {"type": "object", "required": ["documents"],
-             "properties": {"documents": {"type": "array", "items": {"type": "object"}}}}]}}}}})
     async def classify(request: Request):
         if token and request.headers.get("authorization") != f"Bearer {token}":
             raise HTTPProblem(401, "missing or wrong bearer token: send the header "
@@ -207,7 +201,42 @@ def create_app(settings: dict[str, str] | None = None):
         # our records are plain JSON already: skip FastAPI's field-by-field jsonable_encoder
         return Response(dumps(payload), media_type="application/json")
 
+    # A plain Starlette route: the handler reads and checks its own body, so FastAPI's
+    # per-request parameter machinery would be spent for nothing (a tenth of the throughput).
+    # Its OpenAPI entry is written by hand below.
+    app.add_route("/v1/classify", classify, methods=["POST"])
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generated()
+            schema["paths"]["/v1/classify"] = CLASSIFY_OPENAPI
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
     return app
+
+
+CLASSIFY_OPENAPI = {"post": {
+    "summary": "Classify",
+    "description": "Tag one document, or a list of up to FRAUDTAG_MAX_DOCUMENTS, by fraud type "
+                   "and extract its measures; the response follows the output contract "
+                   "(a record, or {\"results\": [records]}).",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+        {"type": "object", "required": ["text"],
+         "properties": {"id": {"type": "string"}, "text": {"type": "string"}}},
+        {"type": "object", "required": ["documents"],
+         "properties": {"documents": {"type": "array", "items": {"type": "object"}}}}]}}}},
+    "responses": {
+        "200": {"description": "the result record(s)"},
+        **{str(status): {"description": what, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"error": {"type": "object", "properties": {
+                "status": {"type": "integer"}, "message": {"type": "string"}}}}}}}}
+           for status, what in ((401, "missing or wrong bearer token"),
+                                (413, "body or document list over the limit"),
+                                (422, "not UTF-8 JSON, or no text"))}},
+}}
 
 
 def serve(model_dir: str, host: str, port: int, workers: int, segmenter: str) -> int:
