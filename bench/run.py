@@ -88,8 +88,10 @@ def bench_batch(zh_mb: float, en_mb: float, lines: list[str]) -> None:
         vs_jieba = f"{bare / seconds * mb / zh_mb_real:.2f}x" if name == "zh" else ""
         lines.append(f"| {name} | {jobs} | {mb:.1f} | {n} | {seconds:.2f} | {mb / seconds:.2f} | "
                      f"{n / seconds:.0f} | {vs_jieba} | {speedup:.2f}x | {rss / 1024:.0f} MB |")
-    lines += ["", "Peak RSS is the largest single process of the run (classify.py or one of its "
-              "workers), measured with GNU time.", ""]
+    lines += ["", "Peak RSS, measured with GNU time: with 1 worker, classify.py does a worker's "
+              "whole job, so its figure is a worker's; with 2, GNU time sees only classify.py "
+              "itself (reading and writing), not the workers, which are children of the "
+              "forkserver.", ""]
 
 
 def free_port() -> int:

@@ -161,8 +161,10 @@ def run_real(args: argparse.Namespace) -> int:
         print("../shared/datasets is absent: nothing to evaluate")
         return 0
     print("| dataset | texts | measure | value | target |\n|---|---|---|---|---|")
+    results = []
     for real_set in sets:
         proba = model.predict_proba(prepare(real_set.examples, pipeline))
+        results.append((real_set, proba))
         decided = model.decide(proba)
         if real_set.label:
             hits = sum(real_set.label in d for d in decided)
@@ -173,7 +175,33 @@ def run_real(args: argparse.Namespace) -> int:
             flagged = sum(bool(d) for d in decided)
             print(f"| {real_set.name} | {len(decided)} | false-positive rate | "
                   f"{flagged / len(decided):.3f} | <= 0.03 |", flush=True)
+    if args.sweep:
+        _sweep(model, args.sweep, results)
     return 0
+
+
+def _sweep(model: FraudModel, label: str, results: list) -> None:
+    """The same figures with `label`'s threshold moved: what a stricter cut buys and costs."""
+    if label not in model.labels:
+        raise FraudtagError(f"--sweep {label}: the model's labels are {', '.join(model.labels)}")
+    column = model.labels.index(label)
+    others = np.array([model.thresholds[other] if other != label else np.inf
+                       for other in model.labels])
+    print(f"\n{label} threshold | " + " | ".join(s.name for s, _ in results))
+    print("|".join(["---"] * (len(results) + 1)))
+    for cut in (0.5, 0.6, 0.7, 0.8, 0.9):
+        values = []
+        for real_set, proba in results:
+            hit = proba[:, column] >= cut
+            if real_set.label:
+                column_of = model.labels.index(real_set.label)
+                found = hit if real_set.label == label else proba[:, column_of] >= \
+                    model.thresholds[real_set.label]
+                values.append(f"recall {found.mean():.3f}")
+            else:
+                flagged = hit | (proba >= others).any(axis=1)
+                values.append(f"FPR {flagged.mean():.3f}")
+        print(f"{cut:.1f} | " + " | ".join(values))
 
 
 def run_variants(args: argparse.Namespace) -> int:
@@ -235,6 +263,8 @@ def parser() -> argparse.ArgumentParser:
     mode.add_argument("--variants", action="store_true", help="compare model variants")
     mode.add_argument("--real", action="store_true", help="evaluate on ../shared/datasets")
     p.add_argument("--limit", type=int, default=1000, help="texts per public dataset (--real)")
+    p.add_argument("--sweep", metavar="LABEL",
+                   help="with --real, also the figures at other thresholds for LABEL")
     return p
 
 

@@ -28,3 +28,19 @@ def test_extraction_meets_the_real_text_targets():
     score = evaluate(real_dev_path())
     assert score.found / score.gold >= 0.90 and score.correct / score.predicted >= 0.90
     assert score.null_found / score.null_gold >= 0.80
+
+
+def test_public_sets_with_a_threshold_sweep(capsys):
+    from pipeline.realdata import load_real_sets
+    from pipeline.train_cli import main
+
+    if not load_real_sets(limit=1):
+        pytest.skip("../shared/datasets is absent")
+    assert main(["--real", "--limit", "40", "--sweep", "telecom"]) == 0
+    out = capsys.readouterr().out
+    table = out.split("telecom threshold | ", 1)[1].splitlines()
+    assert len(table) == 7 and table[2].startswith("0.5 | ")
+    # at 0.5 the sweep repeats the table above it; a stricter cut flags no more texts
+    fpr = [float(line.split(" | ")[2].split()[1]) for line in table[2:]]
+    assert fpr == sorted(fpr, reverse=True)
+    assert f"| false-positive rate | {fpr[0]:.3f} |" in out
