@@ -53,6 +53,7 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
         return self
 
     def fit_transform(self, docs: Sequence[Document], y=None) -> sp.csr_matrix:
+        self.__dict__.pop("_blocks", None)  # those of an earlier fit
         self.vectorizers_ = []
         blocks = []
         for name, analyzer in self._analyzers():

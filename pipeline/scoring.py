@@ -307,8 +307,10 @@ class Block:
 
     def __init__(self, kind: str, analyzer, vocabulary: dict[str, int],
                  weights: TfidfWeights) -> None:
-        self.kind, self.analyzer, self.vocabulary, self.weights = kind, analyzer, vocabulary, \
-            weights
+        self.kind = kind
+        self.analyzer = analyzer
+        self.vocabulary = vocabulary
+        self.weights = weights
         self.index: WordIndex | None = None
         if isinstance(analyzer, WordTerms):
             try:

@@ -259,3 +259,20 @@ def test_linear_scores_equal_the_matrix_product(params):
         return
     scorer = LinearScorer(blocks, weights, np.zeros(3))
     assert np.allclose(scorer.decision(docs), vectorizer.transform(docs) @ weights, atol=1e-10)
+
+
+def test_refitting_forgets_the_earlier_vocabulary():
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    first = [pipeline.prepare(Document(str(i), "t", t)) for i, t in
+             enumerate(["刷单返利 诈骗", "刷单返利 骗局", "养老 诈骗"])]
+    second = [pipeline.prepare(Document(str(i), "t", t)) for i, t in
+              enumerate(["旅行社 购物", "旅行社 低价", "低价 购物"])]
+    vectorizer = DocumentVectorizer(min_df=1)
+    vectorizer.fit(first)
+    vectorizer.transform(first)  # builds the scoring blocks of the first fit
+    refit = vectorizer.fit_transform(second).toarray()
+    assert np.allclose(vectorizer.transform(second).toarray(), refit)
+    assert "旅行社" in vectorizer.blocks()[0].vocabulary
