@@ -47,6 +47,7 @@ class Summary:
             total["documents"].add(record["id"])
             if isinstance(m.get("count"), (int, float)):
                 total["total"] += m["count"]
+                total["counted"] = total.get("counted", 0) + 1
         year = _year_of(record)
         if year:
             for label in labels or ["(none)"]:
@@ -69,9 +70,7 @@ class Summary:
                        for label in [*self.labels, "(none)"]},
             "co_occurrence": {a: {b: self.pairs.get((a, b), 0) for b in self.labels}
                               for a in self.labels},
-            "measure_totals": [{"type": k[0], "object": k[1], "unit": k[2], "total": v["total"],
-                                "measures": v["measures"], "documents": len(v["documents"])}
-                               for k, v in totals],
+            "measure_totals": [_total(k, v) for k, v in totals],
             "documents_by_year": {y: dict(c) for y, c in sorted(self.years.items())},
             "top_documents": {label: [e[1] for e in ranked] for label, ranked in self.top.items()},
             "error_samples": self.error_samples,
@@ -120,6 +119,20 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_RATES = frozenset({"%", "百分点", "个百分点", "percent", "percentage points"})
+
+
+def _total(key: tuple, value: dict[str, Any]) -> dict[str, Any]:
+    """One row of measure totals. Rates do not add up across documents: they get a mean."""
+    row = {"type": key[0], "object": key[1], "unit": key[2], "total": value["total"],
+           "measures": value["measures"], "documents": len(value["documents"])}
+    if key[2] in _RATES:
+        counted = value.get("counted", 0)
+        row["total"] = None
+        row["mean"] = round(value["total"] / counted, 2) if counted else None
+    return row
+
+
 def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
     """One HTML file with every chart inline: it opens with no network."""
     labels = [k for k in summary["labels"] if k != "(none)"]
@@ -134,7 +147,9 @@ def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
                        [(" · ".join(_shown(x) for x in (t["type"], t["object"], t["unit"])),
                          t["measures"]) for t in totals]))
     parts.append(_table(["type", "object", "unit", "total", "measures", "documents"],
-                        [[t["type"], _shown(t["object"]), _shown(t["unit"]), f"{t['total']:,.0f}",
+                        [[t["type"], _shown(t["object"]), _shown(t["unit"]),
+                          f"{t['total']:,.0f}" if t["total"] is not None else
+                          f"mean {t['mean']:,.1f}" if t.get("mean") is not None else "—",
                           t["measures"], t["documents"]] for t in totals]))
     years = summary["documents_by_year"]
     parts.append(_bars("Documents by year (where a date is known)",

@@ -53,3 +53,18 @@ def test_report_renders_its_charts_in_headless_chromium(report, tmp_path):
     dom = result.stdout
     assert dom.count("<svg") >= 3 and dom.count("<rect") >= 5
     assert "Label co-occurrence" in dom
+
+
+def test_rates_get_a_mean_not_a_total():
+    from pipeline.report import Summary, render_html
+
+    summary = Summary(["pension"])
+    for i, rate in enumerate((96, 90)):
+        summary.add({"id": str(i), "source": "s", "lang": "zh", "labels": [],
+                     "scores": {"pension": 0.1},
+                     "measures": [{"type": "publicity", "object": "知晓率", "unit": "%",
+                                   "count": rate, "text": f"知晓率达{rate}%"}]})
+    data = summary.to_dict()
+    row = data["measure_totals"][0]
+    assert row["total"] is None and row["mean"] == 93
+    assert "mean 93.0" in render_html(data)
