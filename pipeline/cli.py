@@ -11,7 +11,8 @@ Examples:
 
 Exit status: 0 every document processed; 3 finished, but some records are errors;
 2 usage error; 1 nothing could run (no model, or a model that does not match its manifest).
-Models are joblib files, which run code when loaded: use only models from a trusted source.
+A model's scorer.npz runs no code when loaded; its model.joblib (a pickle) does: use only
+models from a trusted source.
 """
 
 from __future__ import annotations

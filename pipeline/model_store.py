@@ -1,7 +1,10 @@
-"""Save and load models: a joblib file and the manifest.json that vouches for it.
+"""Save and load models: the joblib file, the numpy scorer, and the manifest.json that vouches
+for both.
 
-joblib (pickle) files run code when loaded: load only models from a source you trust. Loading
-checks the file's sha256 and the scikit-learn version against the manifest before unpickling.
+Scoring loads scorer.npz (numpy arrays, read with allow_pickle=False: no code runs). The joblib
+file is a pickle, which runs code when loaded (full=True, or a model without a scorer): load only
+models from a source you trust. Loading checks the files' sha256 and the scikit-learn version
+against the manifest first.
 """
 
 from __future__ import annotations
