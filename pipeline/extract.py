@@ -546,15 +546,20 @@ def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
 _QUALIFIER_RANK = {"exact": 0, "less_than": 1, "about": 2, "at_least": 3}
 
 
+RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures
+
+
 def summarize(measures: list[dict]) -> list[dict]:
     """Totals per (type, object, unit): [{"type","object","unit","total","qualifier","measures"}].
 
     The qualifier is "at_least" when any part is more_than, at_least or a range (ranges add
     their low end), else "about" when any part is about, else "less_than" when any part is,
     else "exact". Null counts are skipped in the total but counted in "measures"; a group with
-    only null counts has total null.
+    only null counts has total null. Rates (%, 百分点) are not added up: their total is null and
+    "mean" gives the average of their counts.
     """
     groups: dict[tuple, dict] = {}
+    rates: dict[tuple, list] = {}
     for m in measures:
         key = (m.get("type"), m.get("object"), m.get("unit"))
         g = groups.setdefault(key, {"type": key[0], "object": key[1], "unit": key[2],
@@ -564,12 +569,19 @@ def summarize(measures: list[dict]) -> list[dict]:
         q = {"more_than": "at_least", "range": "at_least"}.get(q, q)
         if m.get("count") is None:
             continue
-        if isinstance(m["count"], int) and isinstance(g["total"] or 0, int):
+        if key[2] in RATES:
+            rates.setdefault(key, []).append(m["count"])
+        elif isinstance(m["count"], int) and isinstance(g["total"] or 0, int):
             g["total"] = (g["total"] or 0) + m["count"]  # exact already: Decimal is slow
         else:
             g["total"] = to_value(Decimal(str(g["total"] or 0)) + Decimal(str(m["count"])))
         if _QUALIFIER_RANK.get(q, 0) > _QUALIFIER_RANK[g["qualifier"]]:
             g["qualifier"] = q
+    for key, g in groups.items():
+        if key[2] in RATES:
+            counts = rates.get(key)
+            g["mean"] = (to_value(sum(map(Decimal, map(str, counts))) / len(counts))
+                         if counts else None)
     return list(groups.values())
 
 

@@ -8,6 +8,8 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from .extract import RATES
+
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _DATE_FIELDS = ("date", "year", "published", "publish_date", "pub_date", "time", "created")
 TOP = 5
@@ -119,14 +121,11 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-_RATES = frozenset({"%", "百分点", "个百分点", "percent", "percentage points"})
-
-
 def _total(key: tuple, value: dict[str, Any]) -> dict[str, Any]:
     """One row of measure totals. Rates do not add up across documents: they get a mean."""
     row = {"type": key[0], "object": key[1], "unit": key[2], "total": value["total"],
            "measures": value["measures"], "documents": len(value["documents"])}
-    if key[2] in _RATES:
+    if key[2] in RATES:
         counted = value.get("counted", 0)
         row["total"] = None
         row["mean"] = round(value["total"] / counted, 2) if counted else None

@@ -347,8 +347,18 @@ def test_summarize_totals_per_type_object_unit() -> None:
         {"type": "enforcement", "object": "嫌疑人", "unit": "名", "total": 15,
          "qualifier": "about", "measures": 2},
         {"type": "other", "object": None, "unit": "%", "total": None, "qualifier": "exact",
-         "measures": 1},
+         "measures": 1, "mean": None},
     ]
+
+
+def test_summarize_gives_rates_a_mean_not_a_sum() -> None:
+    parts = [{"type": "publicity", "object": "知晓率", "unit": "%", "count": 95,
+              "qualifier": "more_than"},
+             {"type": "publicity", "object": "知晓率", "unit": "%", "count": 98.5,
+              "qualifier": "exact"}]
+    [group] = summarize(parts)
+    assert group["total"] is None and group["mean"] == 96.75 and group["measures"] == 2
+    assert group["qualifier"] == "at_least"
 
 
 def test_summarize_ranges_add_their_low_end() -> None:
