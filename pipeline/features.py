@@ -7,7 +7,6 @@ fits them with scikit-learn's CountVectorizer/TfidfTransformer and follows the e
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,7 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
 
 from .document import Document
-from .scoring import SEP, Block, CharTerms, Rows, TfidfWeights, WordTerms, tfidf
+from .scoring import Block, CharTerms, Rows, TfidfWeights, WordTerms, tfidf
 
 # the analyzers are imported here too: models pickled before scoring.py name them here
 __all__ = ["CharTerms", "DocumentVectorizer", "WordTerms"]
@@ -89,29 +88,8 @@ class DocumentVectorizer(TransformerMixin, BaseEstimator):
 
     def __getstate__(self) -> dict:
         state = dict(super().__getstate__())  # may be our own __dict__: never change that
-        state.pop("_blocks", None)  # rebuilt on first use
-        if "vectorizers_" in state:
-            # A vocabulary pickles as one string of its terms in column order: joblib unpickles
-            # a dict of 10^5 entries in pure Python, a third of a second at every start.
-            packed, vectorizers = {}, []
-            for position, (name, vectorizer, tfidf) in enumerate(state["vectorizers_"]):
-                vocabulary = getattr(vectorizer, "vocabulary_", None)
-                if isinstance(vocabulary, dict) and not any(SEP in t for t in vocabulary):
-                    terms = sorted(vocabulary, key=vocabulary.__getitem__)
-                    if [vocabulary[t] for t in terms] == list(range(len(terms))):
-                        vectorizer = copy.copy(vectorizer)
-                        del vectorizer.vocabulary_
-                        packed[position] = SEP.join(terms)
-                vectorizers.append((name, vectorizer, tfidf))
-            state["vectorizers_"], state["_packed_vocabularies"] = vectorizers, packed
+        state.pop("_blocks", None)  # derived from the vectorizers: rebuilt on first use
         return state
-
-    def __setstate__(self, state: dict) -> None:
-        packed = state.pop("_packed_vocabularies", {})
-        super().__setstate__(state)
-        for position, terms in packed.items():
-            words = terms.split(SEP) if terms else []
-            self.vectorizers_[position][1].vocabulary_ = dict(zip(words, range(len(words))))
 
     def feature_names(self) -> list[str] | None:
         """Names of the columns, or None when features are hashed."""

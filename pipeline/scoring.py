@@ -311,6 +311,7 @@ class Block:
         self.analyzer = analyzer
         self.vocabulary = vocabulary
         self.weights = weights
+        self._terms: list[str] | None = None
         self.index: WordIndex | None = None
         if isinstance(analyzer, WordTerms):
             try:
@@ -325,8 +326,10 @@ class Block:
         return tfidf(counts, self.weights)
 
     def terms(self) -> list[str]:
-        """The vocabulary in column order."""
-        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        """The vocabulary in column order (built once: explanations ask for it per label)."""
+        if self._terms is None:
+            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return self._terms
 
     def spec(self) -> dict[str, Any]:
         analyzer = self.analyzer
@@ -376,14 +379,8 @@ class LinearScorer:
             found.extend((float(w), block, int(i)) for w, i in zip(weights, rows.indices))
             offset += block.width
         found.sort(key=lambda item: -item[0])
-        names: dict[int, list[str]] = {}
-        out = []
-        for weight, block, i in found[:top]:
-            if weight <= 0:
-                break
-            terms = names.setdefault(id(block), block.terms())
-            out.append({"term": terms[i], "weight": round(weight, 4)})
-        return out
+        return [{"term": block.terms()[i], "weight": round(weight, 4)}
+                for weight, block, i in found[:top] if weight > 0]
 
     # saved as a zip of .npy arrays (np.load reads it, allow_pickle=False: it runs no code)
     def save(self, path: str) -> dict[str, Any]:

@@ -225,18 +225,16 @@ def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
     assert np.array_equal(dense(index.count(docs, width)), expected)
 
 
-def test_vocabulary_survives_pickling_packed(shipped_model):
+def test_pickling_leaves_out_the_scoring_blocks(shipped_model):
     import pickle
 
     features = shipped_model.estimator.named_steps["features"]
-    _, counter, _ = features.vectorizers_[0]
-    features.blocks()  # a cache that must not be pickled
-    state = features.__getstate__()
-    assert "vocabulary_" not in vars(state["vectorizers_"][0][1])
-    assert hasattr(counter, "vocabulary_")  # packing copies: the live model keeps its dict
-    assert "_packed_vocabularies" not in vars(features)
+    features.blocks()  # a cache, derived from the vectorizers
+    assert "_blocks" not in features.__getstate__()
+    assert "_blocks" in vars(features)  # the live object keeps it
     again = pickle.loads(pickle.dumps(features))
-    assert again.vectorizers_[0][1].vocabulary_ == counter.vocabulary_
+    assert again.vectorizers_[0][1].vocabulary_ == features.vectorizers_[0][1].vocabulary_
+    assert again.blocks()[0].terms() == features.blocks()[0].terms()
 
 
 @pytest.mark.parametrize("params", [{"word_ngrams": (1, 2), "char_ngrams": (1, 2)},
