@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from pipeline.lang import en, zh
 from pipeline.numbers import Number, parse_en, parse_zh, parse_zh_range, to_value
@@ -37,10 +38,18 @@ class Measure:
 
     def to_dict(self) -> dict:
         """Return the output contract's measure fields except "text" (added by the runner)."""
+        return self.to_record(self.start, self.end)
+
+    def to_record(self, start: int, end: int, text: str | None = None) -> dict:
+        """The output contract's measure, with `start`/`end` mapped to the original text and,
+        when given, the evidence `text` quoted from it."""
         # dataclasses.asdict deep-copies field by field: a third of a batch's time
-        return {"type": self.type, "action": self.action, "object": self.object,
-                "count": self.count, "count_max": self.count_max, "qualifier": self.qualifier,
-                "unit": self.unit, "start": self.start, "end": self.end}
+        record = {"type": self.type, "action": self.action, "object": self.object,
+                  "count": self.count, "count_max": self.count_max, "qualifier": self.qualifier,
+                  "unit": self.unit, "start": start, "end": end}
+        if text is not None:
+            record["text"] = text
+        return record
 
 
 def extract_measures(view: str, lang: str) -> tuple[list[Measure], list[str]]:
@@ -242,10 +251,13 @@ def _zh_qualifier(number: Number, left: str, post: str) -> str:
     pre = zh.PRE_QUALIFIER.search(left)
     if pre:
         word = pre.group().rstrip()
-        for key in sorted(zh.PRE_QUALIFIERS, key=len, reverse=True):
+        for key in _PRE_QUALIFIER_KEYS:
             if word.startswith(key):
                 return zh.PRE_QUALIFIERS[key]
     return "exact"
+
+
+_PRE_QUALIFIER_KEYS = sorted(zh.PRE_QUALIFIERS, key=len, reverse=True)  # longest first
 
 
 # up to the last clause break: matched from the left, it finds where a clause starts in one
@@ -306,9 +318,12 @@ def _zh_right_object(view: str, end: int) -> tuple[str | None, int]:
     return (text or None), end + (len(m.group()) if not stop else stop.start())
 
 
+_GENERIC_ACTIONS = frozenset({"开展", "组织", "举办", "参与", "参加", "发现", "涉及", "接待",
+                              "覆盖", "设立", "设置", "处理", "办理", "出动"})
+
+
+@lru_cache(maxsize=8192)  # reports repeat their objects (宣传资料, 横幅): each tried once
 def _zh_type(action: str | None, obj: str | None, unit: str | None) -> str:
-    generic = {"开展", "组织", "举办", "参与", "参加", "发现", "涉及", "接待", "覆盖", "设立",
-               "设置", "处理", "办理", "出动"}
     by_action = zh.ACTIONS.get(action) if action else None
     by_object = None
     if obj:
@@ -316,7 +331,7 @@ def _zh_type(action: str | None, obj: str | None, unit: str | None) -> str:
             if pattern.search(obj):
                 by_object = kind
                 break
-    if by_action and (action not in generic or by_object is None):
+    if by_action and (action not in _GENERIC_ACTIONS or by_object is None):
         return by_action
     return by_object or by_action or zh.UNIT_TYPES.get(unit or "", "other")
 

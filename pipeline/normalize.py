@@ -21,7 +21,8 @@ import opencc
 # Characters that NFKC leaves alone and T->S does not touch: most text is made of them only,
 # so the slow per-character path runs just on the rest.
 _STABLE = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2018-\u201d]+")
-_WHITESPACE_RUN = re.compile(r"[^\S\n]{2,}|[^\S\n ]|\s*\n\s*")
+# the lookahead lets the scanner skip to whitespace instead of trying each branch everywhere
+_WHITESPACE_RUN = re.compile(r"(?=\s)(?:[^\S\n]{2,}|[^\S\n ]|\s*\n\s*)")
 # Pinyin glosses that broken Simplified->Traditional converters leave after a hanzi: 區(qū)
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 

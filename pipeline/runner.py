@@ -99,11 +99,10 @@ class Pipeline:
             doc.measures, doc.summary = [], []
             return
         records = []
+        span, text = doc.original_span, doc.text
         for measure in measures:
-            start, end = doc.original_span(measure.start, measure.end)
-            record = measure.to_dict()
-            record.update(text=doc.text[start:end], start=start, end=end)
-            records.append(record)
+            start, end = span(measure.start, measure.end)
+            records.append(measure.to_record(start, end, text[start:end]))
         doc.measures = records
         doc.summary = summarize(records)
         doc.warnings.extend(warnings)

@@ -10,7 +10,6 @@ import os
 import re
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import not_
 from typing import Protocol
@@ -24,18 +23,42 @@ _CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge d
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
 
 
-@dataclass
 class Tokens:
     """Token starts and ends (view offsets) and sentence spans (view offsets).
 
-    `strings` keeps the segmenter's own token strings for a view of one chunk, so the
-    classifier need not cut them out of the view again; long documents keep offsets only.
+    A view of one chunk keeps the segmenter's own token strings (whitespace tokens included):
+    the classifier reads those, and the offsets and sentences, which only explanations and
+    training need, are worked out from them on first use. Long documents keep offsets only.
     """
 
-    starts: array
-    ends: array
-    sentences: list[tuple[int, int]]
-    strings: list[str] | None = None
+    __slots__ = ("_starts", "_ends", "strings", "_sentences", "_view")
+
+    def __init__(self, starts: array | None, ends: array | None,
+                 sentences: list[tuple[int, int]] | None, strings: list[str] | None = None,
+                 view: str | None = None) -> None:
+        self._starts, self._ends, self.strings = starts, ends, strings
+        self._sentences, self._view = sentences, view
+
+    @property
+    def starts(self) -> array:
+        self._fill()
+        return self._starts
+
+    @property
+    def ends(self) -> array:
+        self._fill()
+        return self._ends
+
+    def _fill(self) -> None:
+        if self._starts is None:
+            self._starts, self._ends = array("I"), array("I")
+            _offsets(self.strings or [], 0, self._starts, self._ends)
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = split_sentences(self._view or "")
+        return self._sentences
 
     def words(self, view: str) -> Iterator[str]:
         for start, end in zip(self.starts, self.ends):
@@ -134,33 +157,35 @@ class Tokenizer:
                 for start, end in zip(first, first[1:] + [len(chunk)]):
                     _append_trimmed(view, offset + start, offset + end, sentences)
             return Tokens(starts, ends, sentences)
-        strings = None
+        if len(view) <= _CHUNK:  # offsets on demand, from the strings
+            words = self._cut(view)
+            return Tokens(None, None, None, words, view)
         for offset, chunk in chunks(view):
-            words = self._segmenter.cut(chunk)
-            if sum(map(len, words)) != len(chunk):
-                raise RuntimeError("segmenter lost characters; try --segmenter jieba")
-            kept = _offsets(words, offset, starts, ends)
-            if len(chunk) == len(view):
-                strings = kept
-        return Tokens(starts, ends, split_sentences(view), strings)
+            _offsets(self._cut(chunk), offset, starts, ends)
+        return Tokens(starts, ends, None, None, view)
+
+    def _cut(self, text: str) -> list[str]:
+        words = self._segmenter.cut(text)
+        if sum(map(len, words)) != len(text):
+            raise RuntimeError("segmenter lost characters; try --segmenter jieba")
+        return words
 
 
-def _offsets(words: list[str], offset: int, starts: array, ends: array) -> list[str]:
-    """Append the view offsets of `words` (less whitespace) to starts/ends; return the words
-    kept. numpy for long lists (a Python int per token costs as much as segmenting), plain
-    iterators for short ones (where numpy's per-call cost dominates)."""
+def _offsets(words: list[str], offset: int, starts: array, ends: array) -> None:
+    """Append the view offsets of `words` (less whitespace) to starts/ends. numpy for long
+    lists (a Python int per token costs as much as segmenting), plain iterators for short
+    ones (where numpy's per-call cost dominates)."""
     if len(words) < 1000:
         bounds = list(accumulate(map(len, words), initial=offset))
         keep = list(map(not_, map(str.isspace, words)))
         starts.extend(compress(bounds, keep))
         ends.extend(compress(bounds[1:], keep))
-        return list(compress(words, keep))
+        return
     lengths = np.fromiter(map(len, words), np.int64, len(words))
     bounds = np.cumsum(lengths) + offset
     keep = ~np.fromiter(map(str.isspace, words), bool, len(words))
     starts.frombytes((bounds - lengths)[keep].astype(_OFFSET).tobytes())
     ends.frombytes(bounds[keep].astype(_OFFSET).tobytes())
-    return list(compress(words, keep.tolist()))
 
 
 def chunks(view: str) -> Iterator[tuple[int, str]]:
