@@ -131,8 +131,7 @@ def _zh_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
         return None
     if none_case:
         count = 0
-    currency = zh.CURRENCY_LEFT.search(left)
-    if currency and unit == "元":
+    if unit == "元" and (currency := zh.CURRENCY_LEFT.search(left)):
         unit = zh.CURRENCY_NAMES[currency.group(1)]
     start = s
     pre = zh.PRE_QUALIFIER.search(left)
@@ -150,7 +149,7 @@ def _zh_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
             and _same_sentence(view, prev.end, s):
         action = prev.action  # 检查旅行社218家次、购物店47家次: the list shares its verb
     return Measure(_zh_type(action, obj, unit), action, obj, count, count_max,
-                   _zh_qualifier(number, left, post), unit, min(clause_start, start), e)
+                   _zh_qualifier(number, pre, post), unit, min(clause_start, start), e)
 
 
 def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
@@ -163,11 +162,14 @@ def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
     return "被" not in rest and not zh.ACTION.search(rest)
 
 
+_LEFT_REJECT = re.compile(f"(?:{zh.LEFT_EXCLUDE.pattern})|(?:{zh.DURATION_LEFT.pattern})")
+
+
 def _zh_rejected(view: str, m: re.Match, left: str, is_cn: bool, none_case: bool) -> bool:
     """Return whether the context makes the number no count (code, phone, ordinal, idiom)."""
     s, e = m.span()
     num_text = m.group("num")
-    if zh.LEFT_EXCLUDE.search(left) or zh.DURATION_LEFT.search(left):
+    if _LEFT_REJECT.search(left):
         return True
     if num_text.isdigit() and len(num_text) >= 3 and zh.PHONE_LEFT.search(left):
         return True  # 拨打96110, 热线12345
@@ -220,7 +222,10 @@ def _zh_bare_money(view: str, m: re.Match, left: str) -> str | None:
 def _zh_number(m: re.Match) -> Number | None:
     if m.group("num2"):
         return parse_zh_range(m.group("num"), m.group("num2"))
-    return parse_zh(m.group("num"))
+    return _parse_zh(m.group("num"))
+
+
+_parse_zh = lru_cache(maxsize=8192)(parse_zh)  # Numbers are frozen: a cached one is safe to share
 
 
 def _zh_unit(unit: str, number: Number) -> tuple[str | None, int | float | None,
@@ -241,14 +246,15 @@ def _zh_unit(unit: str, number: Number) -> tuple[str | None, int | float | None,
     return unit, count, count_max
 
 
-def _zh_qualifier(number: Number, left: str, post: str) -> str:
+def _zh_qualifier(number: Number, pre: re.Match | None, post: str) -> str:
+    """The qualifier of a count, from its number, the qualifier word before it (`pre`, a
+    PRE_QUALIFIER match) and the one after it (`post`)."""
     if number.qualifier == "range":
         return "range"
     if post in zh.POST_QUALIFIERS:
         return zh.POST_QUALIFIERS[post]
     if number.qualifier != "exact":
         return number.qualifier
-    pre = zh.PRE_QUALIFIER.search(left)
     if pre:
         word = pre.group().rstrip()
         for key in _PRE_QUALIFIER_KEYS:
@@ -559,6 +565,7 @@ def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
 # ---------------------------------------------------------------- totals
 
 _QUALIFIER_RANK = {"exact": 0, "less_than": 1, "about": 2, "at_least": 3}
+_AS_TOTAL_QUALIFIER = {"more_than": "at_least", "range": "at_least"}  # what a sum can claim
 
 
 RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures
@@ -577,11 +584,13 @@ def summarize(measures: list[dict]) -> list[dict]:
     rates: dict[tuple, list] = {}
     for m in measures:
         key = (m.get("type"), m.get("object"), m.get("unit"))
-        g = groups.setdefault(key, {"type": key[0], "object": key[1], "unit": key[2],
-                                    "total": None, "qualifier": "exact", "measures": 0})
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"type": key[0], "object": key[1], "unit": key[2],
+                               "total": None, "qualifier": "exact", "measures": 0}
         g["measures"] += 1
         q = m.get("qualifier", "exact")
-        q = {"more_than": "at_least", "range": "at_least"}.get(q, q)
+        q = _AS_TOTAL_QUALIFIER.get(q, q)
         if m.get("count") is None:
             continue
         if key[2] in RATES:
