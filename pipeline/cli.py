@@ -225,9 +225,10 @@ def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> 
     """One result per input line, written and flushed as soon as it is ready."""
     from .ingest import ReadOptions, read_stream
     from .output import dumps
-    from .runner import Pipeline
+    from .runner import Pipeline, settle
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+    settle()
     options = ReadOptions(args.text_field, args.id_field)
     errors = 0
     out = sys.stdout.buffer

@@ -22,7 +22,7 @@ _CN_START = frozenset("零〇一二两三四五六七八九十廿卅")
 _LEFT = 12  # characters of left context looked at for qualifiers and exclusions
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     """One quantity the text reports: what was done, to what, how many, in which unit."""
 
@@ -280,9 +280,10 @@ def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
     action = None
     obj_from = 0
     found = list(zh.ACTION.finditer(clause))
-    strong = [m for m in found if m.group() not in zh.WEAK_ACTIONS]
-    if strong and len(strong) < len(found):
-        found = strong
+    if len(found) > 1 or (found and found[0].group() in zh.WEAK_ACTIONS):
+        strong = [m for m in found if m.group() not in zh.WEAK_ACTIONS]
+        if strong and len(strong) < len(found):
+            found = strong
     if found:
         last = found[-1]
         if len(found) > 1 and not zh.LINKERS.sub("", clause[last.end():].strip()):

@@ -94,9 +94,13 @@ class OffsetMap:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the view span [start, end)."""
-        if self.is_identity or end <= start:
+        view_starts = self.view_starts
+        if len(view_starts) == 1 or end <= start:
             return start, end
-        return self.position(start), self.position(end - 1) + 1
+        k = bisect.bisect_right(view_starts, start) - 1  # position(), inlined: a hot path
+        j = bisect.bisect_right(view_starts, end - 1, k) - 1
+        return (self.orig_starts[k] + (start - view_starts[k]) * self.strides[k],
+                self.orig_starts[j] + (end - 1 - view_starts[j]) * self.strides[j] + 1)
 
 
 @dataclass

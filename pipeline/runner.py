@@ -6,6 +6,7 @@ the batch workers and the service all go through `Pipeline.run`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,18 @@ from .tokenize import Tokenizer, chunks
 
 if TYPE_CHECKING:
     from .scoring import FraudModel
+
+def settle() -> None:
+    """Call once a long-lived process has built its Pipeline, before the work starts.
+
+    The work allocates millions of short-lived objects (tokens, measures, records), and the
+    cyclic collector's full passes also walk everything loaded at start. Freezing what is
+    loaded and collecting young objects less often takes a few per cent off a batch; the
+    objects made per document hold no cycles, so reference counting frees them as before.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
 

@@ -134,7 +134,7 @@ def create_app(settings: dict[str, str] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
     from .model_store import load_model
     from .output import dumps
-    from .runner import Pipeline
+    from .runner import Pipeline, settle
 
     settings = settings or settings_from_env()
     max_body = int(settings["max_body_bytes"])
@@ -149,6 +149,7 @@ def create_app(settings: dict[str, str] | None = None):
         from .document import Document
 
         pipeline.run([Document("warm-up", "start", "启动预热：防范电信网络诈骗。Warm-up text.")])
+        settle()
         state["batcher"] = Batcher(pipeline)
         yield
 
