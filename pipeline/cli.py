@@ -91,6 +91,11 @@ def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> dict[s
         p.error("--engine spark needs -o OUTDIR and --format parquet or jsonl")
     if args.jobs < 1 or args.batch_size < 1:
         p.error("--jobs and --batch-size must be at least 1")
+    outputs = [("-o", args.output), ("--summary", args.summary), ("--report", args.report)]
+    for option, path in outputs:
+        problem = _unwritable(path) if path and path != "-" and not args.serve else None
+        if problem and not (option == "-o" and args.engine == "spark"):  # spark: a folder
+            p.error(f"{option} {path}: {problem}; choose a path in a folder you can write to")
     alerts = {}
     for item in args.alert:
         label, _, score = item.partition(":")
@@ -99,6 +104,19 @@ def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> dict[s
         except ValueError:
             p.error(f"--alert {item!r}: write LABEL:SCORE, e.g. telecom:0.8")
     return alerts
+
+
+def _unwritable(path: str) -> str | None:
+    """Why `path` cannot be written, checked before any work is done (None: it can)."""
+    if os.path.isdir(path):
+        return "is a folder"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return ("its folder is a file" if os.path.exists(folder)
+                else "its folder does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        return "permission denied"
+    return None
 
 
 def classify_main(argv: list[str] | None = None) -> int:

@@ -121,3 +121,16 @@ def test_stdin_and_explain():
 
 def test_usage_error_is_exit_2():
     assert run("--format", "xml", "x.txt").returncode == 2
+
+
+def test_unwritable_outputs_are_usage_errors_before_any_work(tmp_path):
+    text = tmp_path / "one.txt"
+    text.write_text("冒充客服诈骗", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run(str(text), "-o", str(blocker / "out.jsonl"))
+    assert result.returncode == 2
+    assert "-o" in result.stderr and "its folder is a file" in result.stderr
+    result = run(str(text), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path))
+    assert result.returncode == 2 and "--report" in result.stderr and "is a folder" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # refused before reading or writing anything
