@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -120,6 +121,16 @@ def _unwritable(path: str) -> str | None:
 
 
 def classify_main(argv: list[str] | None = None) -> int:
+    # Start-up (imports, the model's vocabulary) allocates much and frees little: the cyclic
+    # collector only slows it. runner.settle() turns it back on once the work begins.
+    gc.disable()
+    try:
+        return _classify_main(argv)
+    finally:
+        gc.enable()
+
+
+def _classify_main(argv: list[str] | None) -> int:
     p = parser()
     args = p.parse_args(argv)
     alerts = _check_usage(p, args)
@@ -140,6 +151,7 @@ def classify_main(argv: list[str] | None = None) -> int:
 
         try:
             check_model(model_dir)  # fail here, not on every executor
+            gc.enable()
             return run_spark(args.inputs, args.output, model_dir, args.master, args.format,
                              args.text_field, args.id_field, args.segmenter)
         except (FraudtagError, ImportError) as e:
@@ -190,12 +202,13 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     from .output import loads, read_done_ids
     from .progress import Progress
     from .report import Summary, render_html
-    from .runner import Pipeline
+    from .runner import Pipeline, settle
 
     done = read_done_ids(args.output, args.format) if args.resume else set()
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
     summary = Summary(labels) if (args.summary or args.report) else None
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
+    settle()
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
     docs = progress.track(doc for doc in docs if doc.id not in done)
     def make_local() -> Pipeline:  # reuse the model this process has loaded, if it has

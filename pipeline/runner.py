@@ -28,6 +28,7 @@ def settle() -> None:
     """
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+    gc.enable()
 
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
