@@ -286,11 +286,11 @@ def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
             found = strong
     if found:
         last = found[-1]
-        if len(found) > 1 and not zh.LINKERS.sub("", clause[last.end():].strip()):
+        if len(found) > 1 and not _strip_linkers(clause[last.end():].strip()):
             # 开展联合检查11次: the last verb is the object of the one before
             last = found[-2]
         action, obj_from = last.group(), last.end()
-    obj = zh.LINKERS.sub("", clause[obj_from:].strip()).strip()
+    obj = _strip_linkers(clause[obj_from:].strip()).strip()
     if action is not None:
         clause_start += clause.find(action) if obj_from == 0 else obj_from - len(action)
     else:
@@ -298,6 +298,17 @@ def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
     if len(obj) > 14:
         obj = obj[-14:]
     return action, obj or None, clause_start
+
+
+def _strip_linkers(text: str) -> str:
+    """`text` less the linking words (共, 累计, 达 ...) at its start and at its end."""
+    head = zh.LINKERS_HEAD.match(text)
+    start = head.end() if head else 0
+    if text.endswith(zh.LINKER_TAIL_WORDS):
+        tail = zh.LINKERS_TAIL.search(text, start)
+        if tail:
+            return text[start:tail.start()]
+    return text[start:]
 
 
 def _clause_start(view: str, lo: int, start: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -427,3 +429,16 @@ def test_clause_start_is_after_the_last_break(view):
     for lo in range(len(view) + 1):
         for start in range(lo, len(view) + 1):
             assert _clause_start(view, lo, start) == tail.search(view, lo, start).start()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["共", "共计", "累计", "达", "约", "近", "将近", "超", "的", "了", "等", "全市", "总额", "不足",
+     "至少", "计", "检查", "宣传资料", "发放", "机构", " ", "各类", "分别"]), max_size=8).map("".join))
+def test_linking_words_are_stripped_as_one_anchored_regex_would(text):
+    from pipeline.extract import _strip_linkers
+    from pipeline.lang import zh
+
+    # the reference: one regex for both ends, tried at every position
+    both = re.compile(f"^{zh.LINKERS_HEAD.pattern}|{zh.LINKERS_TAIL.pattern}")
+    assert _strip_linkers(text) == both.sub("", text)

@@ -213,13 +213,16 @@ UNIT_TYPES = {"元": "enforcement", "港元": "enforcement", "美元": "enforcem
               "场次": "publicity", "篇": "publicity", "期": "publicity", "册": "publicity",
               "%": "other", "个百分点": "other", "百分点": "other"}
 
-# words that sit between the object and the number and belong to neither
-LINKERS = re.compile(
-    r"^(?:共|共计|累计|合计|总计|计|达|达到|为|有|约|近|超过|超|逾|各类|各|等|了|的|其中|分别|"
-    r"全年|全市|全县|全区|全省|共有|累计达|共达|累计超|总数|总额|金额|数量)+|"
-    r"(?:共|共计|累计|合计|总计|计|达|达到|为|有|约|近|将近|接近|大约|超过|超|逾|不少于|至少|"
-    r"不足|不到|了|的|等|分别|总数|数量|累计达|共达|累计超)+$"
-)
+# words that sit between the object and the number and belong to neither: at the start of the
+# clause's tail (LINKERS_HEAD, matched) and at its end (LINKERS_TAIL, searched only when the text
+# ends with one of LINKER_TAIL_WORDS: a pattern anchored at the end is tried at every position)
+_LINKER_HEAD = ("共|共计|累计|合计|总计|计|达|达到|为|有|约|近|超过|超|逾|各类|各|等|了|的|"
+                "其中|分别|全年|全市|全县|全区|全省|共有|累计达|共达|累计超|总数|总额|金额|数量")
+_LINKER_TAIL = ("共|共计|累计|合计|总计|计|达|达到|为|有|约|近|将近|接近|大约|超过|超|逾|"
+                "不少于|至少|不足|不到|了|的|等|分别|总数|数量|累计达|共达|累计超")
+LINKERS_HEAD = re.compile(f"(?:{_LINKER_HEAD})+")
+LINKERS_TAIL = re.compile(f"(?:{_LINKER_TAIL})+$")
+LINKER_TAIL_WORDS = tuple(_LINKER_TAIL.split("|"))
 # right of a unit: the object when written after the number (1500余份宣传资料)
 RIGHT_OBJECT = re.compile(r"[\u4e00-\u9fff\"“”《》]{1,12}")
 RIGHT_OBJECT_STOP = re.compile(r"[的和与及,。;；、]|进行|开展|被|在|对|向|于|中|并|以")
