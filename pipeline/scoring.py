@@ -73,14 +73,6 @@ class WordTerms:
         return terms
 
 
-class _WordIds(dict):
-    """Word -> id, and -1 for an unknown word: indexing a dict runs in C on a hit, where
-    .get(word, -1) pays for a second argument on every word."""
-
-    def __missing__(self, word: str) -> int:
-        return -1
-
-
 class WordIndex:
     """A word n-gram vocabulary keyed by integers, so a document's terms are found with numpy.
 
@@ -99,7 +91,7 @@ class WordIndex:
             ids = [words.setdefault(word, len(words)) for word in term.split(" ")]
             grams[len(ids)][0].append(ids)
             grams[len(ids)][1].append(column)
-        self.words = _WordIds(words)
+        self.words = words
         self.base = max(len(words), 1)
         if self.base ** high >= 2 ** 62:
             raise OverflowError("too many words for integer n-gram keys")
@@ -147,14 +139,14 @@ class WordIndex:
         """Word ids (-1: unknown). With `fold`, an unknown word is looked up again folded
         (lower case, digits 0): the vocabulary holds folded words only, and folding the few
         unknown words costs less than folding the whole view."""
-        get = self.words.__getitem__  # -1 when unknown
-        ids = np.fromiter(map(get, words), np.int64, len(words))
+        get = self.words.get
+        ids = np.fromiter(map(get, words, repeat(-1)), np.int64, len(words))
         if fold:
             unknown = np.flatnonzero(ids < 0)
             if unknown.size:  # all in C: map, not a Python loop
                 again = map(str.translate, map(words.__getitem__, unknown.tolist()),
                             repeat(_FOLD))
-                ids[unknown] = np.fromiter(map(get, again), np.int64, unknown.size)
+                ids[unknown] = np.fromiter(map(get, again, repeat(-1)), np.int64, unknown.size)
         return ids
 
     def count(self, docs: Sequence[Document], width: int) -> Rows:
