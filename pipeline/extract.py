@@ -280,7 +280,7 @@ def _zh_clause(view: str, start: int) -> tuple[str | None, str | None, int]:
     action = None
     obj_from = 0
     found = list(zh.ACTION.finditer(clause))
-    if len(found) > 1 or (found and found[0].group() in zh.WEAK_ACTIONS):
+    if len(found) > 1:  # one verb, weak or not, is the action
         strong = [m for m in found if m.group() not in zh.WEAK_ACTIONS]
         if strong and len(strong) < len(found):
             found = strong

@@ -18,6 +18,7 @@ from .tokenize import Tokenizer, chunks
 if TYPE_CHECKING:
     from .scoring import FraudModel
 
+
 def settle() -> None:
     """Call once a long-lived process has built its Pipeline, before the work starts.
 
