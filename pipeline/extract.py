@@ -196,6 +196,8 @@ def _zh_not_a_result(view: str, e: int, unit: str, count: float | None, left: st
     right = view[e:e + 16]
     if zh.RIGHT_EXCLUDE.match(right):
         return True
+    if unit == "分" and zh.INTEREST_LEFT.search(left):
+        return True  # 月息3分: a rate promised, not a count
     if unit not in zh.MONEY_UNITS and unit != "%" or count is None:
         return False
     money_left = zh.RANGE_HEAD.sub("", left) if post != "以下" else left

@@ -130,6 +130,9 @@ MONEY_LEFT_EXCLUDE = re.compile(
     r"(?:最高|最多)(?:可|可以|将)?(?:被)?(?:判处?|处以?)?(?:罚款|罚金)?)"
     r"(?:为|是|达|高达|仅|只有|约|达到|了|可达|高至|最高)?\s?$"
 )
+# an interest rate written in 分 (月息3分: 3% a month), promised in a pitch
+INTEREST_LEFT = re.compile(
+    r"(?:月息|年息|日息|利息|月利|年利|息)(?:为|是|达|高达|约|达到|高至)?\s?$")
 # a range's first half before a money amount or a percentage: 9%至12% -> look left of 9%
 RANGE_HEAD = re.compile(r"[\d.,]+(?:%|万元|元|万|亿)?\s?(?:至|到|-|~|～|—)\s?$")
 # right context: prices per item (元/人, 元的价格), statutes (以下罚款), per-day rates
