@@ -17,6 +17,7 @@ from pipeline.lang import en, zh
 from pipeline.numbers import Number, parse_en, parse_zh, parse_zh_range, to_value
 
 TYPES = ("publicity", "inspection", "enforcement", "organization", "other")
+RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures
 _CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_START = frozenset("零〇一二两三四五六七八九十廿卅")
 _LEFT = 12  # characters of left context looked at for qualifiers and exclusions
@@ -146,8 +147,10 @@ def _zh_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
     if obj is None:
         obj, e = _zh_right_object(view, e)
     if action is None and prev is not None and prev.action and clause_start > prev.start \
-            and _same_sentence(view, prev.end, s):
-        action = prev.action  # 检查旅行社218家次、购物店47家次: the list shares its verb
+            and unit not in RATES and _same_sentence(view, prev.end, s):
+        # 检查旅行社218家次、购物店47家次: the list shares its verb (a rate after a count,
+        # 查处案件5起，游客满意度达96%, is no item of its list)
+        action = prev.action
     return Measure(_zh_type(action, obj, unit), action, obj, count, count_max,
                    _zh_qualifier(number, pre, post), unit, min(clause_start, start), e)
 
@@ -580,9 +583,6 @@ def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
 
 _QUALIFIER_RANK = {"exact": 0, "less_than": 1, "about": 2, "at_least": 3}
 _AS_TOTAL_QUALIFIER = {"more_than": "at_least", "range": "at_least"}  # what a sum can claim
-
-
-RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures
 
 
 def summarize(measures: list[dict]) -> list[dict]:

@@ -298,6 +298,12 @@ def test_list_items_share_the_verb() -> None:
     assert [(m.action, m.object) for m in measures] == [("检查", "旅行社"), ("检查", "购物店")]
 
 
+def test_a_rate_after_a_count_does_not_take_its_verb() -> None:
+    measures, _, _ = _run("立案查处强迫购物案件4起，游客满意度达96%。", "zh")
+    assert [(m.action, m.object, m.type) for m in measures] == [
+        ("查处", "强迫购物案件", "enforcement"), (None, "游客满意度", "other")]
+
+
 def test_evidence_span_maps_back_to_the_original() -> None:
     text = "一、工作开展情况\n（一）共發放宣傳資料１５００餘份，懸掛橫幅３６條。"
     norm = normalize(text)
