@@ -50,11 +50,12 @@ def read_documents(inputs: Iterable[str], text_field: str = "text", id_field: st
 def expand(item: str) -> Iterator[tuple[str | None, str]]:
     """(path, name shown in output) for a file, every file below a directory, or a glob."""
     if os.path.isdir(item):
+        base = os.path.dirname(os.path.normpath(item))
         for root, dirs, files in os.walk(item):
             dirs.sort()
+            shown_root = os.path.relpath(root, base)  # once per folder, not per file
             for name in sorted(files):
-                path = os.path.join(root, name)
-                yield path, os.path.relpath(path, os.path.dirname(os.path.normpath(item)))
+                yield os.path.join(root, name), os.path.join(shown_root, name)
     elif os.path.exists(item):
         yield item, item
     elif glob.has_magic(item):
