@@ -93,3 +93,16 @@ def test_offsets_of_short_and_long_word_lists_agree():
     assert [text[s:e] for s, e in zip(long_starts, long_ends)] == [
         w for w in words if not w.isspace()]
     assert len(long_starts) == 1800
+
+
+def test_long_views_are_cut_in_chunks_into_the_same_tokens(monkeypatch):
+    import pipeline.tokenize as tokenize
+
+    view = "".join(f"第{i}段：社区民警发放防范电信网络诈骗宣传资料{i * 7}份。\n" for i in range(40))
+    whole = SHARED_PIPELINE.tokenizer.tokenize(view, "zh")  # one chunk: offsets from strings
+    assert whole.strings is not None
+    monkeypatch.setattr(tokenize, "_CHUNK", 100)
+    cut = SHARED_PIPELINE.tokenizer.tokenize(view, "zh")  # many chunks: offsets only
+    assert cut.strings is None
+    assert (list(cut.starts), list(cut.ends)) == (list(whole.starts), list(whole.ends))
+    assert cut.sentences == whole.sentences and len(whole.sentences) == 40
