@@ -37,7 +37,10 @@ _RANGE = (rf"(?:\s?(?:-|to|–)\s?(?P<cur_b>{CURRENCY_PREFIX})?(?P<num2>{DIGITS}
 _NO_RANGE = r"(?:(?!)(?P<cur_b>)(?P<num2>)(?P<scale2>))?"
 _TAIL = (rf"(?P<tail>\s?-?\s?{CURRENCY_SUFFIX}|\s?%|\s(?:percent|per\scent)\b|"
          rf"\spercentage\spoints?\b)?")
-MEASURE = re.compile(_NUMBER + _RANGE + _TAIL, re.I)
+# where a match can start: a digit, a currency sign, a word's first letter, or US$-style
+# prefixes. As a lookahead it lets the engine skip every other position (twice as fast)
+_FIRST = r"(?=[\d$£€¥]|\b[a-z]|(?:US|HK|NT|A|C|S|NZ|RM)\$)"
+MEASURE = re.compile(_FIRST + _NUMBER + _RANGE + _TAIL, re.I)
 # the same without a range, for "$126,000 to 83 consumers" (two figures, not a range)
 MEASURE_SINGLE = re.compile(_NUMBER + _NO_RANGE + _TAIL, re.I)
 CURRENCY_UNITS = {"$": "USD", "us$": "USD", "hk$": "HKD", "nt$": "TWD", "a$": "AUD", "c$": "CAD",
