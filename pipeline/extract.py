@@ -37,10 +37,6 @@ class Measure:
     start: int  # view offsets of the evidence span
     end: int
 
-    def to_dict(self) -> dict:
-        """Return the output contract's measure fields except "text" (added by the runner)."""
-        return self.to_record(self.start, self.end)
-
     def to_record(self, start: int, end: int, text: str | None = None) -> dict:
         """The output contract's measure, with `start`/`end` mapped to the original text and,
         when given, the evidence `text` quoted from it."""
@@ -107,9 +103,9 @@ def _drop_headline_repeats(view: str, measures: list[Measure]) -> list[Measure]:
 
 def _zh_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | None
                 ) -> Measure | None:
+    """The Measure of a MEASURE match that has a unit or an amount in 万/亿 (_extract_zh skips
+    the rest), or None when its context says it is no count."""
     num_text, unit, post = m.group("num"), m.group("unit"), m.group("post") or ""
-    if unit is None and "万" not in num_text and "亿" not in num_text:
-        return None  # most numbers without a unit: years, dates, codes
     s, e = m.span()
     left = view[max(0, s - _LEFT):s]
     is_cn = num_text[0] in _CN_START

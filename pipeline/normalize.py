@@ -85,19 +85,12 @@ class OffsetMap:
         self.orig_starts.append(orig_start)
         self.strides.append(stride)
 
-    def position(self, view_pos: int) -> int:
-        """The original position of view position `view_pos`."""
-        if self.is_identity:
-            return view_pos
-        k = bisect.bisect_right(self.view_starts, view_pos) - 1
-        return self.orig_starts[k] + (view_pos - self.view_starts[k]) * self.strides[k]
-
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the view span [start, end)."""
-        view_starts = self.view_starts
-        if len(view_starts) == 1 or end <= start:
+        if self.is_identity or end <= start:
             return start, end
-        k = bisect.bisect_right(view_starts, start) - 1  # position(), inlined: a hot path
+        view_starts = self.view_starts
+        k = bisect.bisect_right(view_starts, start) - 1  # the pieces holding start and end - 1
         j = bisect.bisect_right(view_starts, end - 1, k) - 1
         return (self.orig_starts[k] + (start - view_starts[k]) * self.strides[k],
                 self.orig_starts[j] + (end - 1 - view_starts[j]) * self.strides[j] + 1)

@@ -330,11 +330,13 @@ def test_mixed_text_uses_both_languages_without_duplicates() -> None:
     assert [(m.count, m.unit) for m in measures] == [(300, "份"), (120, "leaflets"), (5, "%")]
 
 
-def test_to_dict_has_the_contract_fields() -> None:
+def test_to_record_has_the_contract_fields() -> None:
     measures, _, _ = _run("发放宣传资料1500余份", "zh")
-    assert measures[0].to_dict() == {
+    assert measures[0].to_record(0, 12, "发放宣传资料1500余份") == {
         "type": "publicity", "action": "发放", "object": "宣传资料", "count": 1500,
-        "count_max": None, "qualifier": "more_than", "unit": "份", "start": 0, "end": 12}
+        "count_max": None, "qualifier": "more_than", "unit": "份", "start": 0, "end": 12,
+        "text": "发放宣传资料1500余份"}
+    assert (measures[0].start, measures[0].end) == (0, 12)
 
 
 def test_summarize_totals_per_type_object_unit() -> None:
