@@ -84,23 +84,24 @@ class WordIndex:
     def __init__(self, terms: WordTerms, vocabulary: dict[str, int]) -> None:
         self.terms = terms
         low, high = terms.ngram_range
-        words: dict[str, int] = {}
-        grams: dict[int, tuple[list[list[int]], list[int]]] = {
-            n: ([], []) for n in range(low, high + 1)}
-        for term, column in vocabulary.items():
-            ids = [words.setdefault(word, len(words)) for word in term.split(" ")]
-            grams[len(ids)][0].append(ids)
-            grams[len(ids)][1].append(column)
-        self.words = words
+        # Built with map() and numpy, no Python loop per term: this runs at every start
+        terms_ = list(vocabulary)
+        spoken = " ".join(terms_).split(" ")  # every term's words, one after another
+        self.words = words = dict(zip(dict.fromkeys(spoken), range(len(spoken))))
+        all_ids = np.fromiter(map(words.__getitem__, spoken), np.int64, len(spoken))
+        lengths = np.fromiter(map(str.count, terms_, repeat(" ")), np.int64, len(terms_)) + 1
+        firsts = np.cumsum(lengths) - lengths  # where each term's words start in all_ids
+        all_columns = np.fromiter(vocabulary.values(), np.int64, len(terms_))
         self.base = max(len(words), 1)
         if self.base ** high >= 2 ** 62:
             raise OverflowError("too many words for integer n-gram keys")
         # Per n: sorted keys, their columns, and per position which words occur there at all
         # (indexed by word id; the extra last entry answers for -1, an unknown word).
         self.tables = {}
-        for n, (ids, columns) in grams.items():
-            table = np.array(ids, np.int64).reshape(len(ids), n)
-            keys = np.zeros(len(ids), np.int64)
+        for n in range(low, high + 1):
+            which = np.flatnonzero(lengths == n)
+            table = all_ids[firsts[which, None] + np.arange(n)]  # one row of word ids per term
+            keys = np.zeros(len(which), np.int64)
             members = []
             for k in range(n):
                 keys = keys * self.base + table[:, k]
@@ -108,7 +109,7 @@ class WordIndex:
                 member[table[:, k]] = True
                 members.append(member)
             order = np.argsort(keys)
-            self.tables[n] = (keys[order], np.asarray(columns, np.int64)[order], members)
+            self.tables[n] = (keys[order], all_columns[which][order], members)
         self.unigrams = None  # column by word id (-1: no unigram), when unigrams are terms
         if 1 in self.tables:
             keys, columns, _ = self.tables.pop(1)
