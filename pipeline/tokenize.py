@@ -79,15 +79,46 @@ def _read_user_dict() -> list[tuple[str, int, str]]:
     return entries
 
 
+def _rjieba_class() -> type:
+    """rjieba.Jieba, without building the default instance that `import rjieba` builds.
+
+    That instance loads jieba's whole dictionary (75 ms, an eighth of a cold start) and we
+    never use it: we make our own. The compiled module is loaded on its own and registered
+    under its name, so a later `import rjieba` reuses it; anything unexpected falls back to
+    the plain import.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    if "rjieba" not in sys.modules and "rjieba.rjieba" not in sys.modules:
+        spec = importlib.util.find_spec("rjieba")
+        folder = (spec.submodule_search_locations or [None])[0] if spec else None
+        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+        found = [name for name in (os.listdir(folder) if folder else ())
+                 if name.startswith("rjieba.") and name.endswith(suffixes)]
+        if len(found) == 1:
+            loader = importlib.machinery.ExtensionFileLoader(
+                "rjieba.rjieba", os.path.join(folder, found[0]))
+            module = importlib.util.module_from_spec(
+                importlib.util.spec_from_loader("rjieba.rjieba", loader))
+            loader.exec_module(module)
+            sys.modules["rjieba.rjieba"] = module
+            return module.Jieba
+    import rjieba
+
+    return rjieba.Jieba
+
+
 class RJiebaSegmenter:
     """jieba's dictionary and algorithm in Rust (rjieba), our own instance with our words."""
 
     def __init__(self) -> None:
         try:
-            import rjieba
+            jieba_class = _rjieba_class()
         except ImportError:
             raise ImportError("rjieba is not installed: pip install rjieba") from None
-        self._jieba = rjieba.Jieba()
+        self._jieba = jieba_class()
         for word, freq, tag in _read_user_dict():
             self._jieba.add_word(word, freq, tag or None)
         self._jieba.cut("预热")
@@ -166,8 +197,8 @@ class Tokenizer:
 
     def _cut(self, text: str) -> list[str]:
         words = self._segmenter.cut(text)
-        if sum(map(len, words)) != len(text):
-            raise RuntimeError("segmenter lost characters; try --segmenter jieba")
+        if "".join(words) != text:  # one C call, half the time of summing the lengths
+            raise RuntimeError("segmenter lost or changed characters; try --segmenter jieba")
         return words
 
 

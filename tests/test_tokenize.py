@@ -1,5 +1,9 @@
 """Tokens and sentences: golden segmentations and offsets back to the original text."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,3 +110,25 @@ def test_long_views_are_cut_in_chunks_into_the_same_tokens(monkeypatch):
     assert cut.strings is None
     assert (list(cut.starts), list(cut.ends)) == (list(whole.starts), list(whole.ends))
     assert cut.sentences == whole.sentences and len(whole.sentences) == 40
+
+
+def test_rjieba_loaded_without_its_default_instance_is_rjieba_itself():
+    """The segmenter loads rjieba's compiled module alone (skipping the default instance that
+    `import rjieba` builds); a later `import rjieba` in the same process must still work and
+    share the class, and both must cut alike."""
+    code = (
+        "import sys\n"
+        "from pipeline.tokenize import RJiebaSegmenter\n"
+        "ours = RJiebaSegmenter()\n"
+        "assert 'rjieba' not in sys.modules and 'rjieba.rjieba' in sys.modules\n"
+        "import rjieba\n"
+        "assert type(ours._jieba) is rjieba.Jieba\n"
+        "text = '社区民警上门劝阻，发放宣传资料1500余份'\n"
+        "assert rjieba.cut(text) == rjieba.Jieba().cut(text)\n"
+        "assert ''.join(ours.cut(text)) == text and RJiebaSegmenter().cut(text) == ours.cut(text)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
