@@ -6,17 +6,18 @@ in flight, so memory stays bounded however large the archive is.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .document import Document
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 _BATCH_BYTES = 2_000_000  # a batch closes at this much text, so one huge file travels alone
 
@@ -67,12 +68,14 @@ def _process(docs: list[Document]) -> list[Result]:
     return encode(_WORKER_PIPELINE.run(docs))
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
+def _worker_context() -> BaseContext:
     """Workers forked from a clean server process, not from this one.
 
     A worker forked from the CLI would carry the CLI's copy of the model and segmenter beside
     its own; the forkserver has imported the libraries but loaded nothing.
     """
+    import multiprocessing  # here, not at the top: a run with one worker never needs it
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -91,6 +94,7 @@ def warm_workers(inputs: list[str]) -> None:
     if any(large(path) for path in inputs if path != "-") or len(inputs) > 64:
         context = _worker_context()
         if context.get_start_method() == "forkserver":
+            import threading
             from multiprocessing import forkserver
 
             threading.Thread(target=forkserver.ensure_running, daemon=True).start()
@@ -132,6 +136,8 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
         for batch in chain(head, source):
             yield encode(pipeline.run(batch))
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     source = chain(head, source)
     window = 2 * jobs
     with ProcessPoolExecutor(jobs, mp_context=_worker_context(), initializer=_start_worker,

@@ -195,7 +195,7 @@ def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.
 
 
 def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
-    from concurrent.futures.process import BrokenProcessPool
+    from concurrent.futures import BrokenExecutor  # BrokenProcessPool's base, imported cheaply
 
     from .batch import run_batches
     from .ingest import read_documents
@@ -232,7 +232,7 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
                     documents += 1
                     errors += result.failed
                 writer.flush()  # a killed run keeps every finished batch
-        except BrokenProcessPool as e:
+        except BrokenExecutor as e:
             progress.close()
             print(f"error: the worker processes stopped ({e}); {documents} documents were "
                   "written; rerun with --resume, or with -j 1 to see the cause",
