@@ -74,9 +74,10 @@ def _overlaps_any(m: Measure, others: list[Measure]) -> bool:
 def _extract_zh(view: str, warnings: list[str]) -> list[Measure]:
     out: list[Measure] = []
     for m in zh.MEASURE.finditer(view):
-        if m.group("unit") is None and "万" not in (num := m.group("num")) and "亿" not in num:
+        groups = m.group("num", "num2", "unit", "post")  # one call: read for every number
+        if groups[2] is None and "万" not in groups[0] and "亿" not in groups[0]:
             continue  # most numbers without a unit: years, dates, codes
-        measure = _zh_measure(view, m, warnings, out[-1] if out else None)
+        measure = _zh_measure(view, m, groups, warnings, out[-1] if out else None)
         if measure is not None:
             out.append(measure)
     for m in zh.PERCENT_WORDS.finditer(view):
@@ -101,18 +102,20 @@ def _drop_headline_repeats(view: str, measures: list[Measure]) -> list[Measure]:
             if m.start > title_end or m.count is None or (m.count, m.unit) not in body]
 
 
-def _zh_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | None
-                ) -> Measure | None:
-    """The Measure of a MEASURE match that has a unit or an amount in 万/亿 (_extract_zh skips
-    the rest), or None when its context says it is no count."""
-    num_text, unit, post = m.group("num"), m.group("unit"), m.group("post") or ""
+def _zh_measure(view: str, m: re.Match, groups: tuple[str | None, ...], warnings: list[str],
+                prev: Measure | None) -> Measure | None:
+    """The Measure of a MEASURE match (its `groups` num, num2, unit and post) that has a unit
+    or an amount in 万/亿 (_extract_zh skips the rest), or None when its context says it is
+    no count."""
+    num_text, num2, unit, post = groups
+    post = post or ""
     s, e = m.span()
     left = view[max(0, s - _LEFT):s]
     is_cn = num_text[0] in _CN_START
     none_case = bool(unit and num_text in ("1", "一") and zh.NONE_LEFT.search(left))
-    if _zh_rejected(view, m, left, is_cn, none_case):
+    if _zh_rejected(view, s, e, num_text, unit, post, left, is_cn, none_case):
         return None
-    number = _zh_number(m)
+    number = parse_zh_range(num_text, num2) if num2 else _parse_zh(num_text)
     if number is None or (number.garbled and is_cn):
         return None  # no number, or numeral characters that are no numeral (一一, 三四十)
     if number.garbled:
@@ -164,10 +167,9 @@ def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
 _LEFT_REJECT = re.compile(f"(?:{zh.LEFT_EXCLUDE.pattern})|(?:{zh.DURATION_LEFT.pattern})")
 
 
-def _zh_rejected(view: str, m: re.Match, left: str, is_cn: bool, none_case: bool) -> bool:
+def _zh_rejected(view: str, s: int, e: int, num_text: str, unit: str | None, post: str,
+                 left: str, is_cn: bool, none_case: bool) -> bool:
     """Return whether the context makes the number no count (code, phone, ordinal, idiom)."""
-    s, e = m.span()
-    num_text = m.group("num")
     if _LEFT_REJECT.search(left):
         return True
     if num_text.isdigit() and len(num_text) >= 3 and zh.PHONE_LEFT.search(left):
@@ -175,8 +177,7 @@ def _zh_rejected(view: str, m: re.Match, left: str, is_cn: bool, none_case: bool
     if is_cn and not none_case and (zh.LEFT_EXCLUDE_CN.search(left) or _in_idiom(view, s, e)):
         return True
     # 一件件, 一场场: a reduplicated measure word
-    return bool(m.group("unit") and e < len(view) and view[e - 1] == view[e]
-                and not m.group("post"))
+    return bool(unit and e < len(view) and view[e - 1] == view[e] and not post)
 
 
 def _zh_article(num_text: str, unit: str, post: str, left: str, is_cn: bool,
@@ -218,12 +219,6 @@ def _zh_bare_money(view: str, m: re.Match, left: str) -> str | None:
         return None  # 3万X元: the figure goes on, redacted
     clause = view[_clause_start(view, max(0, m.start() - 12), m.start()):m.start()]
     return "元" if _MONEY_CONTEXT.search(clause) else None
-
-
-def _zh_number(m: re.Match) -> Number | None:
-    if m.group("num2"):
-        return parse_zh_range(m.group("num"), m.group("num2"))
-    return _parse_zh(m.group("num"))
 
 
 _parse_zh = lru_cache(maxsize=8192)(parse_zh)  # Numbers are frozen: a cached one is safe to share
