@@ -9,6 +9,7 @@ these machines are shared and noisy. --quick uses smaller inputs (for a smoke te
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import socket
@@ -225,6 +226,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    # Byte-compile our modules first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set
+    # (as on these machines) every classify.py run would otherwise compile them again.
+    compileall.compile_dir(os.path.join(ROOT, "pipeline"), quiet=1)
     lines = ["# Benchmarks", "", f"Machine: {machine()}. Command: `python bench/run.py"
              f"{' --quick' if args.quick else ''}`.", ""]
     bench_script("bench_tokenize.py", "Ingest + normalize + tokenize", lines,
