@@ -27,6 +27,7 @@ _FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789",
                       "abcdefghijklmnopqrstuvwxyz000000000")
 SEP = "\x00"  # between the terms of a saved vocabulary: a view never holds NUL
 _WINDOW = 50_000  # tokens per slice of a long document, to bound the terms held at once
+_STOP = -2  # the word id of a stop word (-1: an unknown word)
 
 
 class WordTerms:
@@ -38,7 +39,12 @@ class WordTerms:
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
                  stop_words: frozenset[str] = frozenset()) -> None:
         self.ngram_range = tuple(ngram_range)
-        self.stop_words = stop_words
+        self.stop_words = frozenset(stop_words)
+
+    def __reduce__(self):
+        # a set pickles in hash order, which changes from process to process: sorted, the same
+        # training gives the same model file (and sha256)
+        return type(self), (self.ngram_range, tuple(sorted(self.stop_words)))
 
     def __call__(self, doc: Document) -> Iterator[str]:
         if not doc.tokens:
@@ -87,7 +93,7 @@ class WordIndex:
         # Built with map() and numpy, no Python loop per term: this runs at every start
         terms_ = list(vocabulary)
         spoken = " ".join(terms_).split(" ")  # every term's words, one after another
-        self.words = words = dict(zip(dict.fromkeys(spoken), range(len(spoken))))
+        words = dict(zip(dict.fromkeys(spoken), range(len(spoken))))
         all_ids = np.fromiter(map(words.__getitem__, spoken), np.int64, len(spoken))
         lengths = np.fromiter(map(str.count, terms_, repeat(" ")), np.int64, len(terms_)) + 1
         firsts = np.cumsum(lengths) - lengths  # where each term's words start in all_ids
@@ -115,6 +121,8 @@ class WordIndex:
             keys, columns, _ = self.tables.pop(1)
             self.unigrams = np.full(self.base + 1, -1, np.int64)
             self.unigrams[keys] = columns
+        # word -> id; a stop word (never in the vocabulary) answers _STOP, to be dropped
+        self.words = dict.fromkeys(terms.stop_words, _STOP) | words
 
     def columns(self, doc: Document) -> Iterator[np.ndarray]:
         """Vocabulary columns of the terms of `doc` (one array per window, with repeats)."""
@@ -153,8 +161,7 @@ class WordIndex:
     def count(self, docs: Sequence[Document], width: int) -> Rows:
         """Term counts of `docs`: all at once when each keeps its token strings (one lookup for
         the batch instead of a dozen numpy calls per post), else document by document."""
-        if self.terms.stop_words or not all(d.tokens and d.tokens.strings is not None
-                                            for d in docs):
+        if not all(d.tokens and d.tokens.strings is not None for d in docs):
             return count_terms(self.columns, width, docs)
         words: list[str] = []
         ends = []  # where each document's words end in `words`
@@ -163,6 +170,9 @@ class WordIndex:
             words.append("")  # an unknown word: no n-gram spans two documents
             ends.append(len(words))
         ids = self._ids(words, fold=True)
+        if self.terms.stop_words:  # drop them, as WordTerms does: n-grams join their neighbours
+            kept = np.flatnonzero(ids != _STOP)
+            ends, ids = np.searchsorted(kept, ends), ids[kept]
         columns, positions = self._lookup(ids, 0, with_positions=True)
         rows = np.searchsorted(ends, positions, side="right")
         keys, counts = np.unique(rows * width + columns, return_counts=True)

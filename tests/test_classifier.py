@@ -199,7 +199,8 @@ def test_own_tfidf_equals_scikit_learns(shipped_model):
 
 
 @pytest.mark.parametrize("ngrams,stop_words", [((1, 1), ()), ((1, 3), ()), ((2, 3), ("的",)),
-                                               ((1, 2), ("的", "and"))])
+                                               ((1, 2), ("的", "and")),
+                                               ((1, 2), ("the", "you", "to", "a", "of"))])
 def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
     import pipeline.scoring as features
     from pipeline.corpus import load_examples
@@ -225,6 +226,27 @@ def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
     tokens = docs[1].tokens  # as a long document keeps them: offsets only, no strings
     docs[1].tokens = Tokens(tokens.starts, tokens.ends, None, None, docs[1].view)
     assert np.array_equal(dense(index.count(docs, width)), expected)
+
+
+def test_integer_index_joins_the_neighbours_of_a_dropped_stop_word():
+    import pipeline.scoring as features
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline(measures=False)
+    # Chinese and mixed text keep the segmenter's strings: the batch path counts those
+    texts = ["客服来电说请verify your account，否则冻结", "短信要求VERIFY YOUR ACCOUNT并回复验证码",
+             "对方让老人verify the account后转账", "民警提醒：we will call you是常见话术"]
+    docs = [pipeline.prepare(Document(str(i), "t", text)) for i, text in enumerate(texts)]
+    assert all(doc.tokens.strings is not None for doc in docs)
+    vectorizer = DocumentVectorizer(word_ngrams=(1, 2), stop_words=("your", "the", "you"))
+    vectorizer.fit(docs)
+    _, counter, _ = vectorizer.vectorizers_[0]
+    assert "verify account" in counter.vocabulary_ and "your" not in counter.vocabulary_
+    index = features.WordIndex(counter.analyzer, counter.vocabulary_)
+    counted = dense(index.count(docs, len(counter.vocabulary_)))
+    assert np.array_equal(counted, counter.transform(docs).toarray())
+    assert counted[:3, counter.vocabulary_["verify account"]].tolist() == [1, 1, 1]
 
 
 def test_pickling_leaves_out_the_scoring_blocks(shipped_model):
@@ -276,3 +298,27 @@ def test_refitting_forgets_the_earlier_vocabulary():
     refit = vectorizer.fit_transform(second).toarray()
     assert np.allclose(vectorizer.transform(second).toarray(), refit)
     assert "旅行社" in vectorizer.blocks()[0].vocabulary
+
+
+def test_english_function_words_carry_no_weight(shipped_model):
+    """The shipped model leaves out English function words (they mark genre, not fraud): casual
+    chat full of "you" and "my" stays well below the telecom threshold, scam texts do not."""
+    from pipeline.classifier import EN_FUNCTION_WORDS
+    from pipeline.document import Document
+    from pipeline.runner import Pipeline
+
+    [block] = shipped_model.scorer.blocks
+    function_words = set(EN_FUNCTION_WORDS)
+    assert not any(function_words & set(term.split(" ")) for term in block.vocabulary)
+    pipeline = Pipeline(shipped_model, measures=False)
+    chat = ["hey are you still coming tonight? i'll save you a seat",
+            "Can you pick up my mum from the station at 6? I'm stuck at work",
+            "Did you see my message? Let me know when you are home"]
+    scams = ["Your bank account has been suspended. Verify your details at the link below "
+             "within 24 hours or lose access.",
+             "Congratulations! You have won a $1,000 prize. Call now and pay the release fee "
+             "to claim it."]
+    docs = pipeline.run([Document(str(i), "t", text) for i, text in enumerate(chat + scams)])
+    threshold = shipped_model.thresholds["telecom"]
+    assert all(doc.scores["telecom"] < threshold / 2 for doc in docs[:3])
+    assert all("telecom" in doc.labels for doc in docs[3:])
