@@ -170,8 +170,9 @@ class WordIndex:
             words.append("")  # an unknown word: no n-gram spans two documents
             ends.append(len(words))
         ids = self._ids(words, fold=True)
-        if self.terms.stop_words:  # drop them, as WordTerms does: n-grams join their neighbours
-            kept = np.flatnonzero(ids != _STOP)
+        stop = ids == _STOP
+        if stop.any():  # drop stop words, as WordTerms does: n-grams join their neighbours
+            kept = np.flatnonzero(~stop)
             ends, ids = np.searchsorted(kept, ends), ids[kept]
         columns, positions = self._lookup(ids, 0, with_positions=True)
         rows = np.searchsorted(ends, positions, side="right")
