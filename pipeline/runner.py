@@ -38,8 +38,7 @@ def _keep_freed_memory() -> None:
 
     Each batch allocates and frees numpy arrays of a few hundred KB. By default glibc maps the
     larger ones afresh each time and trims the heap after each batch, so the next batch
-    faults the same pages in again: up to 100,000 page faults in a 20 MB run, some 4% of its
-    time. Arrays under 4 MB now come from the heap, and up to 32 MB freed at its top stays.
+    faults the same pages in again: 130,000 page faults in a 20 MB run, some 3% of its time. Arrays under 4 MB now come from the heap, and up to 32 MB freed at its top stays.
     Elsewhere than glibc (no mallopt) nothing changes.
     """
     import ctypes
