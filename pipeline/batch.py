@@ -43,7 +43,7 @@ _WORKER_PIPELINE = None
 
 
 def _start_worker(spec: PipelineSpec) -> None:
-    from .runner import settle
+    from .memory import settle
 
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = spec.build()
@@ -129,7 +129,7 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
     source = batches(docs, batch_size)
     head = list(islice(source, 2))
     if jobs <= 1 or len(head) < 2:
-        from .runner import settle
+        from .memory import settle
 
         pipeline = make_local() if make_local else spec.build()
         settle()

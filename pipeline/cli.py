@@ -122,7 +122,7 @@ def _unwritable(path: str) -> str | None:
 
 def classify_main(argv: list[str] | None = None) -> int:
     # Start-up (imports, the model's vocabulary) allocates much and frees little: the cyclic
-    # collector only slows it. runner.settle() turns it back on once the work begins.
+    # collector only slows it. memory.settle() turns it back on once the work begins.
     gc.disable()
     try:
         return _classify_main(argv)
@@ -199,19 +199,24 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 
     from .batch import run_batches
     from .ingest import read_documents
+    from .memory import settle
     from .output import loads, read_done_ids
     from .progress import Progress
-    from .report import Summary, render_html
-    from .runner import Pipeline, settle
 
     done = read_done_ids(args.output, args.format) if args.resume else set()
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
-    summary = Summary(labels) if (args.summary or args.report) else None
+    summary = None
+    if args.summary or args.report:  # imported only then: the report needs the extractor's names
+        from .report import Summary
+
+        summary = Summary(labels)
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     settle()
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
     docs = progress.track(doc for doc in docs if doc.id not in done)
-    def make_local() -> Pipeline:  # reuse the model this process has loaded, if it has
+    def make_local():  # reuse the model this process has loaded, if it has
+        from .runner import Pipeline  # here: with -j N this process runs no stage
+
         return Pipeline(model, segmenter=args.segmenter, explain=args.explain) if model \
             else spec.build()
 
@@ -247,6 +252,8 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
             with open(args.summary, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, indent=2)
         if args.report:
+            from .report import render_html
+
             with open(args.report, "w", encoding="utf-8") as f:
                 f.write(render_html(data))
     return 3 if errors else 0
@@ -255,8 +262,9 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
     from .ingest import ReadOptions, read_stream
+    from .memory import settle
     from .output import dumps
-    from .runner import Pipeline, settle
+    from .runner import Pipeline
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
     settle()

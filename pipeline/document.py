@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .normalize import OffsetMap
-from .tokenize import Tokens
+if TYPE_CHECKING:  # the reading process (-j N) never imports the stages
+    from .normalize import OffsetMap
+    from .tokenize import Tokens
 
 
 @dataclass

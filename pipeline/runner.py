@@ -6,7 +6,6 @@ the batch workers and the service all go through `Pipeline.run`.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -17,39 +16,6 @@ from .tokenize import Tokenizer, chunks
 
 if TYPE_CHECKING:
     from .scoring import FraudModel
-
-
-def settle() -> None:
-    """Call once a long-lived process has built its Pipeline, before the work starts.
-
-    The work allocates millions of short-lived objects (tokens, measures, records), and the
-    cyclic collector's full passes also walk everything loaded at start. Freezing what is
-    loaded and collecting young objects less often takes a few per cent off a batch; the
-    objects made per document hold no cycles, so reference counting frees them as before.
-    """
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-    gc.enable()
-    _keep_freed_memory()
-
-
-def _keep_freed_memory() -> None:
-    """Let glibc's malloc keep freed memory for the next batch instead of handing it back.
-
-    Each batch allocates and frees numpy arrays of a few hundred KB. By default glibc maps the
-    larger ones afresh each time and trims the heap after each batch, so the next batch
-    faults the same pages in again: 130,000 page faults in a 20 MB run, some 3% of its time. Arrays under 4 MB now come from the heap, and up to 32 MB freed at its top stays.
-    Elsewhere than glibc (no mallopt) nothing changes.
-    """
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    mallopt(m_mmap_threshold, 4 << 20)
-    mallopt(m_trim_threshold, 32 << 20)
 
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use

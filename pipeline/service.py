@@ -132,9 +132,10 @@ def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
 
 def create_app(settings: dict[str, str] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
+    from .memory import settle
     from .model_store import load_model
     from .output import dumps
-    from .runner import Pipeline, settle
+    from .runner import Pipeline
 
     settings = settings or settings_from_env()
     max_body = int(settings["max_body_bytes"])

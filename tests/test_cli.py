@@ -134,3 +134,16 @@ def test_unwritable_outputs_are_usage_errors_before_any_work(tmp_path):
     result = run(str(text), "-o", str(tmp_path / "out.jsonl"), "--report", str(tmp_path))
     assert result.returncode == 2 and "--report" in result.stderr and "is a folder" in result.stderr
     assert not (tmp_path / "out.jsonl").exists()  # refused before reading or writing anything
+
+
+def test_the_reading_process_imports_no_stage():
+    """With -j N the CLI process only reads, sends and writes: it must not pay for importing the
+    stages (numpy, the extraction regexes, cn2an), which the workers load for themselves."""
+    code = ("import sys\n"
+            "import pipeline.batch, pipeline.cli, pipeline.ingest, pipeline.memory\n"
+            "import pipeline.model_store, pipeline.output, pipeline.progress\n"
+            "heavy = {'numpy', 'cn2an', 'rjieba', 'pipeline.runner', 'pipeline.extract'}\n"
+            "print(sorted(heavy & set(sys.modules)))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]"
