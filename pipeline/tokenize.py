@@ -91,7 +91,8 @@ def _rjieba_class() -> type:
     import importlib.util
     import sys
 
-    if "rjieba" not in sys.modules and "rjieba.rjieba" not in sys.modules:
+    module = sys.modules.get("rjieba.rjieba")
+    if module is None and "rjieba" not in sys.modules:
         spec = importlib.util.find_spec("rjieba")
         folder = (spec.submodule_search_locations or [None])[0] if spec else None
         suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
@@ -104,7 +105,8 @@ def _rjieba_class() -> type:
                 importlib.util.spec_from_loader("rjieba.rjieba", loader))
             loader.exec_module(module)
             sys.modules["rjieba.rjieba"] = module
-            return module.Jieba
+    if module is not None:
+        return module.Jieba
     import rjieba
 
     return rjieba.Jieba

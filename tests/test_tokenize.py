@@ -120,6 +120,7 @@ def test_rjieba_loaded_without_its_default_instance_is_rjieba_itself():
         "import sys\n"
         "from pipeline.tokenize import RJiebaSegmenter\n"
         "ours = RJiebaSegmenter()\n"
+        "again = RJiebaSegmenter()  # reuses the loaded module: still no default instance\n"
         "assert 'rjieba' not in sys.modules and 'rjieba.rjieba' in sys.modules\n"
         "import rjieba\n"
         "assert type(ours._jieba) is rjieba.Jieba\n"
