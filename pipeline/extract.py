@@ -164,13 +164,10 @@ def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
     return "被" not in rest and not zh.ACTION.search(rest)
 
 
-_LEFT_REJECT = re.compile(f"(?:{zh.LEFT_EXCLUDE.pattern})|(?:{zh.DURATION_LEFT.pattern})")
-
-
 def _zh_rejected(view: str, s: int, e: int, num_text: str, unit: str | None, post: str,
                  left: str, is_cn: bool, none_case: bool) -> bool:
     """Return whether the context makes the number no count (code, phone, ordinal, idiom)."""
-    if _LEFT_REJECT.search(left):
+    if zh.LEFT_EXCLUDE.search(left):
         return True
     if num_text.isdigit() and len(num_text) >= 3 and zh.PHONE_LEFT.search(left):
         return True  # 拨打96110, 热线12345

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import Measure, extract_measures, summarize
+from pipeline.lang import zh
 from pipeline.normalize import normalize
 
 # (text, expected [(count, qualifier, unit), ...]) -- phrases written for these tests
@@ -452,3 +453,17 @@ def test_linking_words_are_stripped_as_one_anchored_regex_would(text):
     # the reference: one regex for both ends, tried at every position
     both = re.compile(f"^{zh.LINKERS_HEAD.pattern}|{zh.LINKERS_TAIL.pattern}")
     assert _strip_linkers(text) == both.sub("", text)
+
+
+@pytest.mark.parametrize("guarded,plain", zh.GUARDED, ids=lambda p: str(p)[:30])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_guarded_pattern_finds_what_the_plain_one_finds(guarded, plain, data):
+    """The lookahead in front of a guarded pattern only lets the engine skip ahead: a first
+    character missing from it would lose matches. Strings are made to match the plain pattern
+    (and some are any text)."""
+    plain = re.compile(plain)
+    text = data.draw(st.one_of(st.from_regex(plain), st.text(max_size=14)))
+    found = plain.search(text)
+    again = guarded.search(text)
+    assert (found and found.span()) == (again and again.span())

@@ -9,6 +9,23 @@ from __future__ import annotations
 
 import re
 
+GUARDED: list[tuple[re.Pattern, str]] = []  # (guarded pattern, plain pattern), for the tests
+
+
+def _guarded(first: str, pattern: str) -> re.Pattern:
+    """`pattern` behind a lookahead for `first`, the characters a match can start with.
+
+    Python's regex engine skips ahead to candidates when a pattern starts with a character
+    class, and tries every alternative at every position otherwise: on the dozen characters
+    left of a number these searches run two to four times faster guarded. `first` must hold
+    every character a match can start with; tests/test_extract.py checks each guarded pattern
+    against the plain one on strings made to match it.
+    """
+    guarded = re.compile(f"(?=[{first}])(?:{pattern})")
+    GUARDED.append((guarded, pattern))
+    return guarded
+
+
 # ------------------------------------------------------------------ numbers
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -113,16 +130,20 @@ CURRENCY_NAMES = {"新台币": "新台币", "人民币": "元", "港币": "港�
 
 # ------------------------------------------------------------------ exclusions
 # left context (the few characters before the number) that makes it no count
-LEFT_EXCLUDE = re.compile(
-    r"(?:[A-Za-z\d.#/_·×*?？-]|(?:第|第[一二三四五六七八九十\d]+[至到-]|前|国发|邮编|工号|型号|代码|"
-    r"版本|No\.)\s?)$"
-)
-# characters that make a word with a following Chinese numeral (统一, 唯一, 之一, 周一, 万一)
+_LEFT_EXCLUDE = (r"(?:[A-Za-z\d.#/_·×*?？-]|(?:第|第[一二三四五六七八九十\d]+[至到-]|前|国发|"
+                 r"邮编|工号|型号|代码|版本|No\.)\s?)$")
+# a duration or a sentence before the number: 为期3个月 (个 already refuses 月), 判处有期徒刑5年
+_DURATION_LEFT = r"(?:为期|历时|持续|长达|期限|时长|用时|耗时|服刑|判处|有期徒刑)\s?$"
+LEFT_EXCLUDE = _guarded(r"A-Za-z\d.#/_·×*?？\-第前国邮工型代版N为历持长期时用耗服判有",
+                        f"{_LEFT_EXCLUDE}|{_DURATION_LEFT}")
 PHONE_LEFT = re.compile(r"(?:电话|热线|拨打|致电|号码|编号|尾号|手机|短号)\s?$")
-LEFT_EXCLUDE_CN = re.compile(r"(?:周|星期|礼拜|初|之|统|唯|同|单|逐|划|专|万|不|其|合|归|如|"
-                             r"第|始|年|月|日|号|届|[“\"「『《])$")
+# characters that make a word with a following Chinese numeral (统一, 唯一, 之一, 周一, 万一)
+LEFT_EXCLUDE_CN = _guarded("周星礼初之统唯同单逐划专万不其合归如第始年月日号届“\"「『《",
+                           r"(?:周|星期|礼拜|初|之|统|唯|同|单|逐|划|专|万|不|其|合|归|如|"
+                           r"第|始|年|月|日|号|届|[“\"「『《])$")
 # left context that makes a money amount or a percentage a price, promised return or statute
-MONEY_LEFT_EXCLUDE = re.compile(
+MONEY_LEFT_EXCLUDE = _guarded(
+    "每价售单标定原团报仅只低起月日时年工薪佣返收回利红分赚提最可违“\"「游天晚",
     r"(?:(?:每[^\s,。;；]{0,6}|价(?!值)格?|售价|单价|标价|定价|原价|团费|报价|仅需|只需|只要|低至|起步价|"
     r"月薪|日薪|时薪|年薪|工资|薪资|佣金|返佣|收益|回报|利息|返利|返现|红包|分红|月息|日息|年息|"
     r"年化|利率|收益率|回报率|日赚|月入|日入|赚|提成|只收|仅收|只花|仅花)[^\s,。;；、]{0,2}|"
@@ -134,7 +155,7 @@ MONEY_LEFT_EXCLUDE = re.compile(
 INTEREST_LEFT = re.compile(
     r"(?:月息|年息|日息|利息|月利|年利|息)(?:为|是|达|高达|约|达到|高至)?\s?$")
 # a range's first half before a money amount or a percentage: 9%至12% -> look left of 9%
-RANGE_HEAD = re.compile(r"[\d.,]+(?:%|万元|元|万|亿)?\s?(?:至|到|-|~|～|—)\s?$")
+RANGE_HEAD = _guarded(r"\d.,", r"[\d.,]+(?:%|万元|元|万|亿)?\s?(?:至|到|-|~|～|—)\s?$")
 # right context: prices per item (元/人, 元的价格), statutes (以下罚款), per-day rates
 RIGHT_EXCLUDE_MONEY = re.compile(
     r"^(?:/|每|不等|(?:[-~～至到—][\d.]+%)?(?:的)?(?:年化|年|月|日)?(?:利息|利率|收益|回报|返利)|"
@@ -142,8 +163,9 @@ RIGHT_EXCLUDE_MONEY = re.compile(
     r"[^,。;；\n]{0,12}?以下(?:的)?(?:罚款|罚金|罚锾)|(?:的)?(?:获取|获得|作为)?提成)")
 RIGHT_EXCLUDE = re.compile(r"^(?:/[人天日月年次]|的(?:价格|高价|低价|速度|年龄))")
 # background figures: population and totals of an area, not something done
-BACKGROUND = re.compile(r"现有|共有|下辖|辖有|辖区内有|拥有|总人口|常住人口|户籍人口|老年人口|"
-                        r"占总人口|占常住人口|面积|\d+周?岁(?:及)?以上")
+BACKGROUND = _guarded(r"现共下辖拥总常户老占面\d",
+                      r"现有|共有|下辖|辖有|辖区内有|拥有|总人口|常住人口|户籍人口|老年人口|"
+                      r"占总人口|占常住人口|面积|\d+周?岁(?:及)?以上")
 # quotas, targets and rules, not results: 每户发放1本, 力争达到90%, 不得超过12倍
 NOT_RESULT = re.compile(r"每[个户家人村名位班所]|力争|争取|力求|不得|确保|目标")
 # no new case: 未新增1起, 未发生一起 -> 0
@@ -162,8 +184,6 @@ IDIOMS = re.compile(
     r"一审|二审|终审|一级|二级|三级|一类|二类|三类|一期|二期|三期|一号|二号|"
     r"[一二三四五六七八九十两]年(?:以上|以下)?有期徒刑"
 )
-# durations after a number: 为期3个月 (个 already refuses 月), 3天, 3年; ages: 65岁
-DURATION_LEFT = re.compile(r"(?:为期|历时|持续|长达|期限|时长|用时|耗时|服刑|判处|有期徒刑)\s?$")
 
 # ------------------------------------------------------------------ actions, objects, types
 ACTIONS: dict[str, str] = {}
