@@ -16,9 +16,10 @@ def _guarded(first: str, pattern: str) -> re.Pattern:
     """`pattern` behind a lookahead for `first`, the characters a match can start with.
 
     Python's regex engine skips ahead to candidates when a pattern starts with a character
-    class, and tries every alternative at every position otherwise: on the dozen characters
-    left of a number these searches run two to four times faster guarded. `first` must hold
-    every character a match can start with; tests/test_extract.py checks each guarded pattern
+    class (or with literals only), and tries every alternative at every position otherwise:
+    on the dozen characters left of a number, the guarded searches here run 1.2 to 3 times
+    faster. (A pattern that already starts with a class gains nothing.) `first` must hold every
+    character a match can start with; tests/test_extract.py checks each guarded pattern
     against the plain one on strings made to match it.
     """
     guarded = re.compile(f"(?=[{first}])(?:{pattern})")
@@ -155,7 +156,7 @@ MONEY_LEFT_EXCLUDE = _guarded(
 INTEREST_LEFT = re.compile(
     r"(?:月息|年息|日息|利息|月利|年利|息)(?:为|是|达|高达|约|达到|高至)?\s?$")
 # a range's first half before a money amount or a percentage: 9%至12% -> look left of 9%
-RANGE_HEAD = _guarded(r"\d.,", r"[\d.,]+(?:%|万元|元|万|亿)?\s?(?:至|到|-|~|～|—)\s?$")
+RANGE_HEAD = re.compile(r"[\d.,]+(?:%|万元|元|万|亿)?\s?(?:至|到|-|~|～|—)\s?$")
 # right context: prices per item (元/人, 元的价格), statutes (以下罚款), per-day rates
 RIGHT_EXCLUDE_MONEY = re.compile(
     r"^(?:/|每|不等|(?:[-~～至到—][\d.]+%)?(?:的)?(?:年化|年|月|日)?(?:利息|利率|收益|回报|返利)|"
