@@ -91,13 +91,13 @@ class WordIndex:
         self.terms = terms
         low, high = terms.ngram_range
         # Built with map() and numpy, no Python loop per term: this runs at every start
-        terms_ = list(vocabulary)
-        spoken = " ".join(terms_).split(" ")  # every term's words, one after another
+        term_list = list(vocabulary)
+        spoken = " ".join(term_list).split(" ")  # every term's words, one after another
         words = dict(zip(dict.fromkeys(spoken), range(len(spoken))))
         all_ids = np.fromiter(map(words.__getitem__, spoken), np.int64, len(spoken))
-        lengths = np.fromiter(map(str.count, terms_, repeat(" ")), np.int64, len(terms_)) + 1
+        lengths = np.fromiter(map(str.count, term_list, repeat(" ")), np.int64, len(term_list)) + 1
         firsts = np.cumsum(lengths) - lengths  # where each term's words start in all_ids
-        all_columns = np.fromiter(vocabulary.values(), np.int64, len(terms_))
+        all_columns = np.fromiter(vocabulary.values(), np.int64, len(term_list))
         self.base = max(len(words), 1)
         if self.base ** high >= 2 ** 62:
             raise OverflowError("too many words for integer n-gram keys")
