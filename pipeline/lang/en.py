@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from . import guarded
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -38,9 +40,9 @@ _NO_RANGE = r"(?:(?!)(?P<cur_b>)(?P<num2>)(?P<scale2>))?"
 _TAIL = (rf"(?P<tail>\s?-?\s?{CURRENCY_SUFFIX}|\s?%|\s(?:percent|per\scent)\b|"
          rf"\spercentage\spoints?\b)?")
 # where a match can start: a digit, a currency sign, a word's first letter, or US$-style
-# prefixes. As a lookahead it lets the engine skip every other position (1.8x faster)
-_FIRST = r"(?=[\d$£€¥]|\b[a-z]|(?:US|HK|NT|A|C|S|NZ|RM)\$)"
-MEASURE = re.compile(_FIRST + _NUMBER + _RANGE + _TAIL, re.I)
+# prefixes (the guard lets the engine skip every other position)
+_FIRST = r"[\d$£€¥]|\b[a-z]|(?:US|HK|NT|A|C|S|NZ|RM)\$"
+MEASURE = guarded(_FIRST, _NUMBER + _RANGE + _TAIL, re.I)
 # the same without a range, for "$126,000 to 83 consumers" (two figures, not a range)
 MEASURE_SINGLE = re.compile(_NUMBER + _NO_RANGE + _TAIL, re.I)
 CURRENCY_UNITS = {"$": "USD", "us$": "USD", "hk$": "HKD", "nt$": "TWD", "a$": "AUD", "c$": "CAD",
