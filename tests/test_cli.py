@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ARCHIVE, ROOT
+from conftest import ARCHIVE, ROOT, fresh_python
 
 CLASSIFY = os.path.join(ROOT, "classify.py")
 BAD = {"empty.txt": "empty file", "image.bin.txt": "binary data", "notes.xyz": "unsupported",
@@ -139,11 +139,10 @@ def test_unwritable_outputs_are_usage_errors_before_any_work(tmp_path):
 def test_the_reading_process_imports_no_stage():
     """With -j N the CLI process only reads, sends and writes: it must not pay for importing the
     stages (numpy, the extraction regexes, cn2an), which the workers load for themselves."""
-    code = ("import sys\n"
-            "import pipeline.batch, pipeline.cli, pipeline.ingest, pipeline.memory\n"
-            "import pipeline.model_store, pipeline.output, pipeline.progress\n"
-            "heavy = {'numpy', 'cn2an', 'rjieba', 'pipeline.runner', 'pipeline.extract'}\n"
-            "print(sorted(heavy & set(sys.modules)))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
-    assert result.stdout.strip() == "[]"
+    printed = fresh_python(
+        "import sys",
+        "import pipeline.batch, pipeline.cli, pipeline.ingest, pipeline.memory",
+        "import pipeline.model_store, pipeline.output, pipeline.progress",
+        "heavy = {'numpy', 'cn2an', 'rjieba', 'pipeline.runner', 'pipeline.extract'}",
+        "print(sorted(heavy & set(sys.modules)))")
+    assert printed == "[]"

@@ -1,10 +1,7 @@
 """Tokens and sentences: golden segmentations and offsets back to the original text."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from conftest import fresh_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -116,20 +113,16 @@ def test_rjieba_loaded_without_its_default_instance_is_rjieba_itself():
     """The segmenter loads rjieba's compiled module alone (skipping the default instance that
     `import rjieba` builds); a later `import rjieba` in the same process must still work and
     share the class, and both must cut alike."""
-    code = (
-        "import sys\n"
-        "from pipeline.tokenize import RJiebaSegmenter\n"
-        "ours = RJiebaSegmenter()\n"
-        "again = RJiebaSegmenter()  # reuses the loaded module: still no default instance\n"
-        "assert 'rjieba' not in sys.modules and 'rjieba.rjieba' in sys.modules\n"
-        "import rjieba\n"
-        "assert type(ours._jieba) is rjieba.Jieba\n"
-        "text = '社区民警上门劝阻，发放宣传资料1500余份'\n"
-        "assert rjieba.cut(text) == rjieba.Jieba().cut(text)\n"
-        "assert ''.join(ours.cut(text)) == text and RJiebaSegmenter().cut(text) == ours.cut(text)\n"
-        "print('ok')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).parent.parent)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    printed = fresh_python(
+        "import sys",
+        "from pipeline.tokenize import RJiebaSegmenter",
+        "ours = RJiebaSegmenter()",
+        "again = RJiebaSegmenter()  # reuses the loaded module: still no default instance",
+        "assert 'rjieba' not in sys.modules and 'rjieba.rjieba' in sys.modules",
+        "import rjieba",
+        "assert type(ours._jieba) is rjieba.Jieba",
+        "text = '社区民警上门劝阻，发放宣传资料1500余份'",
+        "assert rjieba.cut(text) == rjieba.Jieba().cut(text)",
+        "assert ''.join(ours.cut(text)) == text and again.cut(text) == ours.cut(text)",
+        "print('ok')")
+    assert printed == "ok"
