@@ -2,7 +2,7 @@
 """Train and evaluate fraudtag models; see `python train.py --help`."""
 import sys
 
-from pipeline.train_cli import main
+from pipeline.app.train_cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

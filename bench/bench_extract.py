@@ -20,8 +20,8 @@ sys.path.insert(0, _REPO)
 
 from common import corpus_texts, median_seconds  # noqa: E402
 
-from pipeline.extract import extract_measures  # noqa: E402
-from pipeline.normalize import normalize  # noqa: E402
+from pipeline.extract.measures import extract_measures  # noqa: E402
+from pipeline.text.normalize import normalize  # noqa: E402
 
 _PHRASES = [
     "一、主要做法\n（一）强化组织领导。局党组召开专题会议4次，成立工作专班，下设2个小组。",

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from common import bench_texts, corpus_texts, machine, median_seconds  # noqa: E402
 
-from pipeline.ingest import read_documents  # noqa: E402
+from pipeline.ingest.readers import read_documents  # noqa: E402
 from pipeline.runner import Pipeline  # noqa: E402
 
 

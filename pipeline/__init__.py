@@ -8,8 +8,8 @@
 Nothing heavy happens at import: the segmenter and the model load when you build them.
 """
 
-from .document import Document
-from .errors import CorpusError, FraudtagError, InputError, ModelError
+from pipeline.document import Document
+from pipeline.errors import CorpusError, FraudtagError, InputError, ModelError
 
 __version__ = "0.1.0"
 __all__ = [
@@ -27,12 +27,12 @@ __all__ = [
 
 def __getattr__(name: str):
     if name == "Pipeline":
-        from .runner import Pipeline
+        from pipeline.runner import Pipeline
         return Pipeline
     if name == "load_model":
-        from .model_store import load_model
+        from pipeline.model.store import load_model
         return load_model
     if name == "read_documents":
-        from .ingest import read_documents
+        from pipeline.ingest.readers import read_documents
         return read_documents
     raise AttributeError(name)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the reading process (-j N) never imports the stages
-    from .normalize import OffsetMap
-    from .tokenize import Tokens
+    from pipeline.text.normalize import OffsetMap
+    from pipeline.text.tokens import Tokens
 
 
 @dataclass

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .document import Document
-from .extract import extract_measures, summarize
-from .normalize import detect_language, normalize
-from .tokenize import Tokenizer, chunks
+from pipeline.document import Document
+from pipeline.extract.measures import extract_measures, summarize
+from pipeline.text.normalize import detect_language, normalize
+from pipeline.text.tokens import Tokenizer, chunks
 
 if TYPE_CHECKING:
-    from .scoring import FraudModel
+    from pipeline.model.scoring import FraudModel
 
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
@@ -114,7 +114,7 @@ def _sub_document(doc: Document, start: int, end: int) -> Document:
     from array import array
     from bisect import bisect_left
 
-    from .tokenize import Tokens
+    from pipeline.text.tokens import Tokens
 
     first = bisect_left(doc.tokens.starts, start)
     last = bisect_left(doc.tokens.starts, end, lo=first)

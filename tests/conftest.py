@@ -20,13 +20,13 @@ def fresh_python(*lines: str) -> str:
 
 @pytest.fixture(scope="session")
 def tokenizer():
-    from pipeline.tokenize import Tokenizer
+    from pipeline.text.tokens import Tokenizer
 
     return Tokenizer("rjieba")
 
 
 @pytest.fixture(scope="session")
 def shipped_model():
-    from pipeline.model_store import load_model
+    from pipeline.model.store import load_model
 
     return load_model(os.path.join(ROOT, "models", "default"), full=True)

@@ -12,10 +12,10 @@ import pytest
 from conftest import ROOT
 from sklearn.base import clone
 
-from pipeline.classifier import build_estimator, tune_thresholds
 from pipeline.errors import ModelError
-from pipeline.features import DocumentVectorizer
-from pipeline.model_store import load_model
+from pipeline.model.store import load_model
+from pipeline.training.classifier import build_estimator, tune_thresholds
+from pipeline.training.features import DocumentVectorizer
 
 TINY = [  # our own sentences; labels that are not the shipped model's
     ("恭喜您中奖了，请点击链接领取奖品", "prize"), ("您的账户中奖一万元，回复领取", "prize"),
@@ -116,7 +116,7 @@ def dense(rows) -> np.ndarray:
 
 @pytest.mark.parametrize("ngrams", [(1, 1), (1, 2), (1, 3), (2, 3)])
 def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
-    import pipeline.scoring as features
+    import pipeline.model.scoring as features
     from pipeline.document import Document
     from pipeline.runner import Pipeline
 
@@ -129,10 +129,10 @@ def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
 
 
 def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
-    import pipeline.scoring as features
-    from pipeline.corpus import load_examples
+    import pipeline.model.scoring as features
     from pipeline.document import Document
     from pipeline.runner import Pipeline
+    from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::40]]
@@ -151,7 +151,7 @@ def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
 
 @pytest.mark.parametrize("ngrams", [(1, 1), (2, 2), (1, 3), (2, 3)])
 def test_character_ngrams_in_windows(monkeypatch, ngrams):
-    import pipeline.scoring as features
+    import pipeline.model.scoring as features
     from pipeline.document import Document
 
     doc = Document("c", "t", "")
@@ -166,9 +166,9 @@ def test_character_ngrams_in_windows(monkeypatch, ngrams):
 
 
 def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
-    from pipeline.corpus import load_examples
     from pipeline.document import Document
     from pipeline.runner import Pipeline
+    from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::97]]
@@ -182,15 +182,15 @@ def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
 
 
 def test_own_tfidf_equals_scikit_learns(shipped_model):
-    import pipeline.scoring as features
-    from pipeline.corpus import load_examples
+    import pipeline.model.scoring as features
     from pipeline.document import Document
     from pipeline.runner import Pipeline
+    from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::53]]
     docs.append(pipeline.prepare(Document("empty", "t", "。。。")))  # a row with no terms
-    from pipeline.features import _rows, _weights
+    from pipeline.training.features import _rows, _weights
 
     for _, counter, tfidf in shipped_model.estimator.named_steps["features"].vectorizers_:
         counts = counter.transform(docs)
@@ -202,11 +202,11 @@ def test_own_tfidf_equals_scikit_learns(shipped_model):
                                                ((1, 2), ("的", "and")),
                                                ((1, 2), ("the", "you", "to", "a", "of"))])
 def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
-    import pipeline.scoring as features
-    from pipeline.corpus import load_examples
+    import pipeline.model.scoring as features
     from pipeline.document import Document
     from pipeline.runner import Pipeline
-    from pipeline.tokenize import Tokens
+    from pipeline.text.tokens import Tokens
+    from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::60]]
@@ -229,7 +229,7 @@ def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
 
 
 def test_integer_index_joins_the_neighbours_of_a_dropped_stop_word():
-    import pipeline.scoring as features
+    import pipeline.model.scoring as features
     from pipeline.document import Document
     from pipeline.runner import Pipeline
 
@@ -265,10 +265,10 @@ def test_pickling_leaves_out_the_scoring_blocks(shipped_model):
                                     {"word_ngrams": (1, 3)},
                                     {"word_ngrams": (1, 2), "hashing": True, "n_features": 4096}])
 def test_linear_scores_equal_the_matrix_product(params):
-    from pipeline.corpus import load_examples
     from pipeline.document import Document
+    from pipeline.model.scoring import LinearScorer
     from pipeline.runner import Pipeline
-    from pipeline.scoring import LinearScorer
+    from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::90]]
@@ -303,9 +303,9 @@ def test_refitting_forgets_the_earlier_vocabulary():
 def test_english_function_words_carry_no_weight(shipped_model):
     """The shipped model leaves out English function words (they mark genre, not fraud): casual
     chat full of "you" and "my" stays well below the telecom threshold, scam texts do not."""
-    from pipeline.classifier import EN_FUNCTION_WORDS
     from pipeline.document import Document
     from pipeline.runner import Pipeline
+    from pipeline.training.classifier import EN_FUNCTION_WORDS
 
     [block] = shipped_model.scorer.blocks
     function_words = set(EN_FUNCTION_WORDS)

@@ -4,7 +4,7 @@ import json
 
 from conftest import ROOT
 
-from pipeline.corpus import check, load_examples, split_of, stats
+from pipeline.training.corpus import check, load_examples, split_of, stats
 
 
 def write_jsonl(path, rows):

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract import Measure, extract_measures, summarize
+from pipeline.extract.measures import Measure, extract_measures, summarize
 from pipeline.lang import GUARDED, en, zh  # noqa: F401 - importing them fills GUARDED
-from pipeline.normalize import normalize
+from pipeline.text.normalize import normalize
 
 # (text, expected [(count, qualifier, unit), ...]) -- phrases written for these tests
 ZH_MEASURES = [
@@ -417,7 +417,7 @@ def test_a_fraud_word_in_the_object_is_not_the_action(text, expected):
 def test_a_guarded_pattern_finds_in_the_corpus_what_the_plain_one_finds(guarded, plain):
     """A guard (pipeline/lang guarded()) only lets the engine skip ahead: one that left out a
     position a match can start at would lose matches."""
-    from pipeline.corpus import load_examples
+    from pipeline.training.corpus import load_examples
 
     plain = re.compile(plain, guarded.flags)
     for example in load_examples()[::7]:
@@ -431,7 +431,7 @@ def test_a_guarded_pattern_finds_in_the_corpus_what_the_plain_one_finds(guarded,
 def test_clause_start_is_after_the_last_break(view):
     import re
 
-    from pipeline.extract import _clause_start
+    from pipeline.extract.measures import _clause_start
 
     tail = re.compile(r"[^,。;；:：!！?？\n()（）、]*$")  # the definition, searched slowly
     for lo in range(len(view) + 1):
@@ -444,7 +444,7 @@ def test_clause_start_is_after_the_last_break(view):
     ["共", "共计", "累计", "达", "约", "近", "将近", "超", "的", "了", "等", "全市", "总额", "不足",
      "至少", "计", "检查", "宣传资料", "发放", "机构", " ", "各类", "分别"]), max_size=8).map("".join))
 def test_linking_words_are_stripped_as_one_anchored_regex_would(text):
-    from pipeline.extract import _strip_linkers
+    from pipeline.extract.measures import _strip_linkers
 
     # the reference: one regex for both ends, tried at every position
     both = re.compile(f"^{zh.LINKERS_HEAD.pattern}|{zh.LINKERS_TAIL.pattern}")

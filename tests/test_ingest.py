@@ -7,10 +7,10 @@ import os
 import pytest
 from conftest import ARCHIVE
 
-from pipeline.encoding import decode
 from pipeline.errors import InputError
-from pipeline.ingest import read_documents
-from pipeline.split import split_reports
+from pipeline.ingest.encoding import decode
+from pipeline.ingest.readers import read_documents
+from pipeline.ingest.split import split_reports
 
 
 def read(name, **options):

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import detect_language, normalize
+from pipeline.text.normalize import detect_language, normalize
 
 
 def test_view_is_simplified_half_width_and_collapsed():

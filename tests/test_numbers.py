@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.numbers import Number, parse_cn_numeral, parse_en, parse_zh, parse_zh_range
+from pipeline.extract.numerals import Number, parse_cn_numeral, parse_en, parse_zh, parse_zh_range
 
 ZH_CASES = [
     ("1500", 1500, "exact"),
@@ -177,7 +177,7 @@ def test_plain_digits_round_trip(n: int) -> None:
 @pytest.mark.parametrize("text", ["0", "7", "007", "1500", "2023", "13800138000",
                                   "9" * 28, "0000"])  # 28: Decimal's precision
 def test_plain_digits_take_the_fast_path_to_the_same_number(text):
-    from pipeline.numbers import Number, parse_zh
+    from pipeline.extract.numerals import Number, parse_zh
 
     slow = parse_zh(" " + text)  # a space skips the fast path
     assert parse_zh(text) == slow == Number(int(text))

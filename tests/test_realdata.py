@@ -3,8 +3,8 @@
 import pytest
 
 from pipeline.document import Document
-from pipeline.evaluate import label_metrics
-from pipeline.realdata import load_real_dev
+from pipeline.training.evaluate import label_metrics
+from pipeline.training.realdata import load_real_dev
 
 REAL = load_real_dev()
 pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/devsets is absent")
@@ -22,8 +22,8 @@ def test_shipped_model_meets_the_real_text_targets(shipped_model):
 
 
 def test_extraction_meets_the_real_text_targets():
-    from pipeline.extract_eval import evaluate
-    from pipeline.realdata import real_dev_path
+    from pipeline.training.extract_eval import evaluate
+    from pipeline.training.realdata import real_dev_path
 
     score = evaluate(real_dev_path())
     assert score.found / score.gold >= 0.90 and score.correct / score.predicted >= 0.90
@@ -31,8 +31,8 @@ def test_extraction_meets_the_real_text_targets():
 
 
 def test_public_sets_with_a_threshold_sweep(capsys):
-    from pipeline.realdata import load_real_sets
-    from pipeline.train_cli import main
+    from pipeline.app.train_cli import main
+    from pipeline.training.realdata import load_real_sets
 
     if not load_real_sets(limit=1):
         pytest.skip("../shared/datasets is absent")

@@ -56,7 +56,7 @@ def test_report_renders_its_charts_in_headless_chromium(report, tmp_path):
 
 
 def test_rates_get_a_mean_not_a_total():
-    from pipeline.report import Summary, render_html
+    from pipeline.output.report import Summary, render_html
 
     summary = Summary(["pension"])
     for i, rate in enumerate((96, 90)):

@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from pipeline.service import create_app
+from pipeline.app.service import create_app
 
 
 def settings(**changes):
@@ -72,7 +72,7 @@ def test_concurrent_small_and_large_requests_are_all_answered(shipped_model):
 
     import httpx
 
-    from pipeline.service import create_app
+    from pipeline.app.service import create_app
 
     app = create_app(settings(max_body_bytes="5000000"))
     large = "关于开展打击整治养老诈骗专项行动的通知。共发放宣传资料1500余份。" * 2000

@@ -74,7 +74,7 @@ def test_a_row_without_text_is_an_error_row(inputs, monkeypatch):
 
     monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # as run_spark does
 
-    from pipeline.spark import tag_dataframe
+    from pipeline.app.spark import tag_dataframe
 
     spark = SparkSession.builder.master("local[1]").appName("fraudtag-test").getOrCreate()
     try:

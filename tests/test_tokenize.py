@@ -61,7 +61,7 @@ CHARS = list("養老詐騙長者旅遊團集資電信網絡１２３ＡＢ　 \n
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(CHARS), max_size=40).map("".join))
 def test_token_and_sentence_offsets_slice_the_original(text):
-    from pipeline.normalize import normalize
+    from pipeline.text.normalize import normalize
 
     tokenizer = SHARED_PIPELINE.tokenizer
     normalized = normalize(text)
@@ -78,7 +78,7 @@ def test_token_and_sentence_offsets_slice_the_original(text):
 def test_offsets_of_short_and_long_word_lists_agree():
     from array import array
 
-    from pipeline.tokenize import _offsets
+    from pipeline.text.tokens import _offsets
 
     words = ["共", "发放", " ", "资料", "\n", "1500", "份", "。", "  "] * 300  # 2,700: numpy path
     long_starts, long_ends = array("I"), array("I")
@@ -97,7 +97,7 @@ def test_offsets_of_short_and_long_word_lists_agree():
 
 
 def test_long_views_are_cut_in_chunks_into_the_same_tokens(monkeypatch):
-    import pipeline.tokenize as tokenize
+    import pipeline.text.tokens as tokenize
 
     view = "".join(f"第{i}段：社区民警发放防范电信网络诈骗宣传资料{i * 7}份。\n" for i in range(40))
     whole = SHARED_PIPELINE.tokenizer.tokenize(view, "zh")  # one chunk: offsets from strings
@@ -115,7 +115,7 @@ def test_rjieba_loaded_without_its_default_instance_is_rjieba_itself():
     share the class, and both must cut alike."""
     printed = fresh_python(
         "import sys",
-        "from pipeline.tokenize import RJiebaSegmenter",
+        "from pipeline.text.tokens import RJiebaSegmenter",
         "ours = RJiebaSegmenter()",
         "again = RJiebaSegmenter()  # reuses the loaded module: still no default instance",
         "assert 'rjieba' not in sys.modules and 'rjieba.rjieba' in sys.modules",

@@ -25,10 +25,10 @@ import os
 import sys
 from typing import Any
 
-from .errors import FraudtagError
+from pipeline.errors import FraudtagError
+from pipeline.resources import REPO_DIR
 
-REPO_MODEL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                          "models", "default")
+REPO_MODEL = os.path.join(REPO_DIR, "models", "default")
 
 
 def default_model_dir() -> str:
@@ -41,7 +41,7 @@ def default_model_dir() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .batch import default_jobs
+    from pipeline.app.batch import default_jobs
 
     p = argparse.ArgumentParser(prog="classify.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -136,18 +136,18 @@ def _classify_main(argv: list[str] | None) -> int:
     alerts = _check_usage(p, args)
     model_dir = args.model or default_model_dir()
     if args.serve:
-        from .service import serve
+        from pipeline.app.service import serve
 
         return serve(model_dir, args.host, args.port, args.workers, args.segmenter)
     if args.jobs > 1 and not args.stream and args.engine == "local":
-        from .batch import warm_workers
+        from pipeline.app.batch import warm_workers
 
         warm_workers(args.inputs)
-    from .batch import PipelineSpec
-    from .model_store import check_model, load_model
+    from pipeline.app.batch import PipelineSpec
+    from pipeline.model.store import check_model, load_model
 
     if args.engine == "spark":
-        from .spark import run_spark
+        from pipeline.app.spark import run_spark
 
         try:
             check_model(model_dir)  # fail here, not on every executor
@@ -176,7 +176,7 @@ def _classify_main(argv: list[str] | None) -> int:
 
 def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.ExitStack,
                  append: bool):
-    from .output import CsvWriter, JsonlWriter, ParquetWriter
+    from pipeline.output.writers import CsvWriter, JsonlWriter, ParquetWriter
 
     if args.format == "parquet":
         writer = ParquetWriter(args.output, labels)
@@ -197,17 +197,17 @@ def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.
 def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     from concurrent.futures import BrokenExecutor  # BrokenProcessPool's base, imported cheaply
 
-    from .batch import run_batches
-    from .ingest import read_documents
-    from .memory import settle
-    from .output import loads, read_done_ids
-    from .progress import Progress
+    from pipeline.app.batch import run_batches
+    from pipeline.app.memory import settle
+    from pipeline.app.progress import Progress
+    from pipeline.ingest.readers import read_documents
+    from pipeline.output.writers import loads, read_done_ids
 
     done = read_done_ids(args.output, args.format) if args.resume else set()
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
     summary = None
     if args.summary or args.report:  # imported only then: the report needs the extractor's names
-        from .report import Summary
+        from pipeline.output.report import Summary
 
         summary = Summary(labels)
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
@@ -215,7 +215,7 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
     docs = progress.track(doc for doc in docs if doc.id not in done)
     def make_local():  # reuse the model this process has loaded, if it has
-        from .runner import Pipeline  # here: with -j N this process runs no stage
+        from pipeline.runner import Pipeline  # here: with -j N this process runs no stage
 
         return Pipeline(model, segmenter=args.segmenter, explain=args.explain) if model \
             else spec.build()
@@ -252,7 +252,7 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
             with open(args.summary, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, indent=2)
         if args.report:
-            from .report import render_html
+            from pipeline.output.report import render_html
 
             with open(args.report, "w", encoding="utf-8") as f:
                 f.write(render_html(data))
@@ -261,10 +261,10 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
-    from .ingest import ReadOptions, read_stream
-    from .memory import settle
-    from .output import dumps
-    from .runner import Pipeline
+    from pipeline.app.memory import settle
+    from pipeline.ingest.readers import ReadOptions, read_stream
+    from pipeline.output.writers import dumps
+    from pipeline.runner import Pipeline
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
     settle()

@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from .extract import RATES
+from pipeline.extract.measures import RATES
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _DATE_FIELDS = ("date", "year", "published", "publish_date", "pub_date", "time", "created")

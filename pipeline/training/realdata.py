@@ -13,9 +13,10 @@ import os
 import random
 from dataclasses import dataclass
 
-from .corpus import Example, load_examples
+from pipeline.resources import REPO_DIR
+from pipeline.training.corpus import Example, load_examples
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = REPO_DIR
 
 
 def shared_dir() -> str:

@@ -18,9 +18,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.svm import LinearSVC
 
-from .document import Document
-from .features import DocumentVectorizer
-from .scoring import FraudModel, LinearScorer
+from pipeline.document import Document
+from pipeline.model.scoring import FraudModel, LinearScorer
+from pipeline.training.features import DocumentVectorizer
 
 # English function words are left out of the word features. In our corpus they mark the genre,
 # not the fraud: scam messages speak to "you" and "your", reports say "the"; a model that keeps

@@ -6,8 +6,8 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 
-from .document import Document
-from .ingest import expand
+from pipeline.document import Document
+from pipeline.ingest.readers import expand
 
 
 class Progress:

@@ -1,6 +1,6 @@
 """Tag a Spark DataFrame with the same model and output contract as the local batch.
 
-    from pipeline.spark import tag_dataframe
+    from pipeline.app.spark import tag_dataframe
     tagged = tag_dataframe(spark.read.json("posts/"), "models/default", text_col="text")
 
 The model's bytes travel once to each executor (a broadcast); each executor's Python worker
@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import FraudtagError
+from pipeline.errors import FraudtagError
 
 MEASURE_FIELDS = (("type", "string"), ("action", "string"), ("object", "string"),
                   ("count", "double"), ("count_max", "double"), ("qualifier", "string"),
@@ -39,7 +39,7 @@ def _require_pyspark():
 
 
 def _model_files(model_dir: str) -> dict[str, bytes]:
-    from .model_store import MANIFEST_FILE, read_manifest
+    from pipeline.model.store import MANIFEST_FILE, read_manifest
 
     manifest = read_manifest(model_dir)
     files = {}
@@ -54,8 +54,8 @@ def _model_files(model_dir: str) -> dict[str, bytes]:
 
 def _executor_pipeline(files: dict[str, bytes], segmenter: str):
     """The Pipeline of this Python worker, built from the broadcast model files once."""
-    from .model_store import load_model
-    from .runner import Pipeline
+    from pipeline.model.store import load_model
+    from pipeline.runner import Pipeline
 
     key = f"{segmenter}:{hash(files['manifest.json'])}"
     if key not in _EXECUTOR_PIPELINE:
@@ -85,7 +85,7 @@ def tag_dataframe(df, model_dir: str, text_col: str = "text", id_col: str | None
     _require_pyspark()
     import pandas as pd
 
-    from .document import Document
+    from pipeline.document import Document
 
     if text_col not in df.columns:
         raise FraudtagError(f"no column {text_col!r} (columns: {', '.join(df.columns)}); "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .document import Document
+from pipeline.document import Document
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -32,8 +32,8 @@ class PipelineSpec:
     measures: bool = True
 
     def build(self):
-        from .model_store import load_model
-        from .runner import Pipeline
+        from pipeline.model.store import load_model
+        from pipeline.runner import Pipeline
 
         return Pipeline(load_model(self.model_dir), segmenter=self.segmenter,
                         measures=self.measures, explain=self.explain)
@@ -43,7 +43,7 @@ _WORKER_PIPELINE = None
 
 
 def _start_worker(spec: PipelineSpec) -> None:
-    from .memory import settle
+    from pipeline.app.memory import settle
 
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = spec.build()
@@ -59,7 +59,7 @@ class Result(NamedTuple):
 
 
 def encode(docs: list[Document]) -> list[Result]:
-    from .output import dumps
+    from pipeline.output.writers import dumps
 
     return [Result(dumps(record), "error" in record) for record in map(Document.to_record, docs)]
 
@@ -79,8 +79,8 @@ def _worker_context() -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.runner", "pipeline.model_store",
-                                    "pipeline.scoring", "pipeline.output"])
+    context.set_forkserver_preload(["pipeline.runner", "pipeline.model.store",
+                                    "pipeline.model.scoring", "pipeline.output.writers"])
     return context
 
 
@@ -129,7 +129,7 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
     source = batches(docs, batch_size)
     head = list(islice(source, 2))
     if jobs <= 1 or len(head) < 2:
-        from .memory import settle
+        from pipeline.app.memory import settle
 
         pipeline = make_local() if make_local else spec.build()
         settle()

@@ -23,7 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import (
+from pipeline.document import Document
+from pipeline.errors import FraudtagError
+from pipeline.model.store import load_model, save_model
+from pipeline.resources import REPO_DIR
+from pipeline.runner import Pipeline
+from pipeline.training.classifier import (
     DEFAULT_VARIANT,
     VARIANTS,
     FraudModel,
@@ -32,16 +37,11 @@ from .classifier import (
     fit_model,
     tune_thresholds,
 )
-from .corpus import Example, corpus_files, load_examples
-from .document import Document
-from .errors import FraudtagError
-from .evaluate import calibration, format_report, label_metrics, worst_errors
-from .model_store import load_model, save_model
-from .realdata import load_real_dev, load_real_sets, real_dev_path
-from .runner import Pipeline
+from pipeline.training.corpus import Example, corpus_files, load_examples
+from pipeline.training.evaluate import calibration, format_report, label_metrics, worst_errors
+from pipeline.training.realdata import load_real_dev, load_real_sets, real_dev_path
 
-DEFAULT_MODEL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                             "models", "default")
+DEFAULT_MODEL = os.path.join(REPO_DIR, "models", "default")
 
 
 def _say(message: str) -> None:

@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .errors import InputError
+from pipeline.errors import InputError
+from pipeline.resources import DATA_DIR
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -35,13 +36,15 @@ class Decoded:
 
 @lru_cache(maxsize=1)
 def _common_hanzi() -> frozenset[str]:
-    path = os.path.join(os.path.dirname(__file__), "data", "common_hanzi.txt")
+    path = os.path.join(DATA_DIR, "common_hanzi.txt")
     with open(path, encoding="utf-8") as f:
         return frozenset("".join(line.strip() for line in f if not line.startswith("#")))
 
 
 def _hanzi_score(text: str) -> float:
-    from .normalize import _translation_table  # Big5 text is Traditional: compare as Simplified
+    from pipeline.text.normalize import (
+        _translation_table,  # Big5 text is Traditional: compare as Simplified
+    )
 
     simplified = text.translate(_translation_table())
     hanzi = [c for c in simplified if "\u4e00" <= c <= "\u9fff"]

@@ -14,8 +14,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
 
-from .document import Document
-from .scoring import Block, CharTerms, Rows, TfidfWeights, WordTerms, tfidf
+from pipeline.document import Document
+from pipeline.model.scoring import Block, CharTerms, Rows, TfidfWeights, WordTerms, tfidf
 
 # the analyzers are imported here too: models pickled before scoring.py name them here
 __all__ = ["CharTerms", "DocumentVectorizer", "WordTerms"]

@@ -1,7 +1,7 @@
 """Labelled corpora: load them for training and evaluation, check them, describe them.
 
-    python -m pipeline.corpus check [PATH ...]   # schema, evidence, duplicates; exit 1 on errors
-    python -m pipeline.corpus stats [PATH ...]   # sizes by language, genre, label, split
+    python -m pipeline.training.corpus check [PATH ...]  # schema, evidence, duplicates; exit 1
+    python -m pipeline.training.corpus stats [PATH ...]  # sizes by language, genre, label, split
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CorpusError
+from pipeline.errors import CorpusError
+from pipeline.resources import REPO_DIR
 
 REQUIRED = ("id", "lang", "genre", "text", "labels")
 KNOWN_KEYS = set(REQUIRED) | {"optional_labels", "counts", "url", "notes"}
@@ -29,7 +30,7 @@ QUALIFIERS = {"exact", "more_than", "about", "at_least", "less_than", "range"}
 TYPES = {"publicity", "inspection", "enforcement", "organization", "other"}
 COUNT_KEYS = {"value", "value_max", "qualifier", "unit", "what", "type", "evidence", "optional"}
 NEAR_DUPLICATE = 0.7
-DEFAULT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "corpora")
+DEFAULT_DIR = os.path.join(REPO_DIR, "corpora")
 
 
 @dataclass
@@ -262,7 +263,7 @@ def stats(paths: Iterable[str] | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.corpus", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m pipeline.training.corpus", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["check", "stats"])
     parser.add_argument("paths", nargs="*", help="corpus files or directories (default corpora/)")

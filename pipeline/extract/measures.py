@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from pipeline.extract.numerals import Number, parse_en, parse_zh, parse_zh_range, to_value
 from pipeline.lang import en, zh
-from pipeline.numbers import Number, parse_en, parse_zh, parse_zh_range, to_value
 
 TYPES = ("publicity", "inspection", "enforcement", "organization", "other")
 RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures

@@ -16,8 +16,10 @@ from typing import Protocol
 
 import numpy as np
 
+from pipeline.resources import DATA_DIR
+
 SEGMENTERS = ("rjieba", "jieba")
-USER_DICT = os.path.join(os.path.dirname(__file__), "data", "userdict.txt")
+USER_DICT = os.path.join(DATA_DIR, "userdict.txt")
 _OFFSET = np.dtype(f"uint{8 * array('I').itemsize}")  # numpy's twin of the offset arrays
 _CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge document
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .document import Document
+from pipeline.document import Document
 
 # Lower-case ASCII and fold digits to 0 in one pass; the view is NFKC, so letters are ASCII
 _FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789",
@@ -444,7 +444,7 @@ class FraudModel:
 
     def __post_init__(self) -> None:
         if self.scorer is None and self.estimator is not None:
-            from .classifier import linear_scorer
+            from pipeline.training.classifier import linear_scorer
 
             self.scorer = linear_scorer(self.estimator)
 
@@ -465,6 +465,6 @@ class FraudModel:
         """The terms of `doc` that pushed the score for `label` up the most."""
         if self.scorer is not None:
             return self.scorer.contributions(doc, self.labels.index(label), top)
-        from .classifier import estimator_contributions
+        from pipeline.training.classifier import estimator_contributions
 
         return estimator_contributions(self.estimator, self.labels.index(label), doc, top)

@@ -16,10 +16,10 @@ import platform
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from .errors import ModelError
+from pipeline.errors import ModelError
 
 if TYPE_CHECKING:
-    from .scoring import FraudModel
+    from pipeline.model.scoring import FraudModel
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -122,7 +122,7 @@ def load_model(directory: str, full: bool = False) -> FraudModel:
     A model with a numpy scorer loads just that, unless `full`: the scikit-learn estimator (for
     research, or a model without a scorer) costs a second of imports.
     """
-    from .scoring import FraudModel, LinearScorer
+    from pipeline.model.scoring import FraudModel, LinearScorer
 
     manifest = check_model(directory)
     labels, thresholds = list(manifest["labels"]), dict(manifest["thresholds"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .corpus import Example
+from pipeline.training.corpus import Example
 
 
 def label_metrics(examples: Sequence[Example], proba: np.ndarray, labels: list[str],

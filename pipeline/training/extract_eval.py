@@ -1,8 +1,8 @@
 """Score the measure extractor against gold counts: recall, precision, redacted numbers found.
 
 Usage:
-    python -m pipeline.extract_eval                      # corpora/*.jsonl with counts + devset
-    python -m pipeline.extract_eval corpora/zh_pension.jsonl --errors 20
+    python -m pipeline.training.extract_eval        # corpora/*.jsonl with counts + devset
+    python -m pipeline.training.extract_eval corpora/zh_pension.jsonl --errors 20
 
 A gold count is found when a measure with the same value overlaps its evidence (located in the
 original text with text.find). Optional gold counts are neither rewarded nor penalized: a
@@ -19,12 +19,13 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from pipeline.corpus import read_jsonl_rows
 from pipeline.errors import CorpusError
-from pipeline.extract import extract_measures
-from pipeline.normalize import detect_language, normalize
+from pipeline.extract.measures import extract_measures
+from pipeline.resources import REPO_DIR
+from pipeline.text.normalize import detect_language, normalize
+from pipeline.training.corpus import read_jsonl_rows
 
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_REPO = REPO_DIR
 
 
 @dataclass
@@ -143,7 +144,8 @@ def evaluate(path: str) -> Score:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Score measure extraction against gold counts.",
-        epilog="example: python -m pipeline.extract_eval corpora/zh_pension.jsonl --errors 20")
+        epilog="example: python -m pipeline.training.extract_eval corpora/zh_pension.jsonl "
+               "--errors 20")
     parser.add_argument("paths", nargs="*", help="JSONL files (default: corpora + devset)")
     parser.add_argument("--errors", type=int, default=0, metavar="N",
                         help="print the N first misses and false positives per file")

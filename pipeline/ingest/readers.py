@@ -15,10 +15,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from .document import Document
-from .encoding import decode
-from .errors import InputError
-from .split import split_reports
+from pipeline.document import Document
+from pipeline.errors import InputError
+from pipeline.ingest.encoding import decode
+from pipeline.ingest.split import split_reports
 
 Reader = Callable[[str, str, "ReadOptions"], Iterator[Document]]
 

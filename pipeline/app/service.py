@@ -101,7 +101,7 @@ class Batcher:
 
 def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
     """Documents from a request body, and whether the body was a list of them."""
-    from .document import Document
+    from pipeline.document import Document
 
     try:
         payload = json.loads(body.decode("utf-8"))
@@ -132,10 +132,10 @@ def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
 
 def create_app(settings: dict[str, str] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
-    from .memory import settle
-    from .model_store import load_model
-    from .output import dumps
-    from .runner import Pipeline
+    from pipeline.app.memory import settle
+    from pipeline.model.store import load_model
+    from pipeline.output.writers import dumps
+    from pipeline.runner import Pipeline
 
     settings = settings or settings_from_env()
     max_body = int(settings["max_body_bytes"])
@@ -147,7 +147,7 @@ def create_app(settings: dict[str, str] | None = None):
     @asynccontextmanager
     async def lifespan(app):
         pipeline = Pipeline(model, segmenter=settings["segmenter"])
-        from .document import Document
+        from pipeline.document import Document
 
         pipeline.run([Document("warm-up", "start", "启动预热：防范电信网络诈骗。Warm-up text.")])
         settle()
@@ -246,6 +246,6 @@ def serve(model_dir: str, host: str, port: int, workers: int, segmenter: str) ->
 
     os.environ["FRAUDTAG_MODEL"] = model_dir
     os.environ["FRAUDTAG_SEGMENTER"] = segmenter
-    uvicorn.run("pipeline.service:create_app", factory=True, host=host, port=port,
+    uvicorn.run("pipeline.app.service:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
     return 0

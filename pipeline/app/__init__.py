@@ -1,0 +1,1 @@
+"""The edges: command lines, batch workers, the HTTP service and Spark."""

@@ -1,0 +1,1 @@
+"""Read files, folders, globs and stdin into Documents: formats, encodings, compilations."""

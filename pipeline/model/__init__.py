@@ -1,0 +1,1 @@
+"""Score Documents with a saved model, numpy only; save, check and load models."""

@@ -1,0 +1,1 @@
+"""Write results: JSONL, CSV, Parquet, the batch summary and the HTML report."""

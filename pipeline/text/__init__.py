@@ -1,0 +1,1 @@
+"""The analysis view of a text (normalized, with an offset map) and its tokens and sentences."""

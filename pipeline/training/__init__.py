@@ -1,0 +1,1 @@
+"""Train and evaluate models: corpora, features, scikit-learn estimators, real-text sets."""
