@@ -19,8 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from common import bench_texts, corpus_texts, machine, median_seconds  # noqa: E402
 
+from pipeline.engine.stages import Pipeline  # noqa: E402
 from pipeline.ingest.readers import read_documents  # noqa: E402
-from pipeline.runner import Pipeline  # noqa: E402
 
 
 def main() -> None:

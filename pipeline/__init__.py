@@ -27,7 +27,7 @@ __all__ = [
 
 def __getattr__(name: str):
     if name == "Pipeline":
-        from pipeline.runner import Pipeline
+        from pipeline.engine.stages import Pipeline
         return Pipeline
     if name == "load_model":
         from pipeline.model.store import load_model

@@ -118,7 +118,7 @@ def dense(rows) -> np.ndarray:
 def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
     import pipeline.model.scoring as features
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
 
     doc = Pipeline(measures=False).prepare(Document("w", "t", "，".join(
         ["共发放宣传资料1500余份", "悬挂横幅36条。", "Police ARRESTED 12 people", "！！", "在3个城市"] * 7)))
@@ -131,7 +131,7 @@ def test_long_documents_in_windows_give_the_same_terms(monkeypatch, ngrams):
 def test_fast_counting_equals_count_vectorizer(monkeypatch, shipped_model):
     import pipeline.model.scoring as features
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
     from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
@@ -167,7 +167,7 @@ def test_character_ngrams_in_windows(monkeypatch, ngrams):
 
 def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
     from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
@@ -184,7 +184,7 @@ def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
 def test_own_tfidf_equals_scikit_learns(shipped_model):
     import pipeline.model.scoring as features
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
     from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
@@ -204,7 +204,7 @@ def test_own_tfidf_equals_scikit_learns(shipped_model):
 def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
     import pipeline.model.scoring as features
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
     from pipeline.text.tokens import Tokens
     from pipeline.training.corpus import load_examples
 
@@ -231,7 +231,7 @@ def test_integer_index_counts_like_strings(monkeypatch, ngrams, stop_words):
 def test_integer_index_joins_the_neighbours_of_a_dropped_stop_word():
     import pipeline.model.scoring as features
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
 
     pipeline = Pipeline(measures=False)
     # Chinese and mixed text keep the segmenter's strings: the batch path counts those
@@ -266,8 +266,8 @@ def test_pickling_leaves_out_the_scoring_blocks(shipped_model):
                                     {"word_ngrams": (1, 2), "hashing": True, "n_features": 4096}])
 def test_linear_scores_equal_the_matrix_product(params):
     from pipeline.document import Document
+    from pipeline.engine.stages import Pipeline
     from pipeline.model.scoring import LinearScorer
-    from pipeline.runner import Pipeline
     from pipeline.training.corpus import load_examples
 
     pipeline = Pipeline(measures=False)
@@ -285,7 +285,7 @@ def test_linear_scores_equal_the_matrix_product(params):
 
 def test_refitting_forgets_the_earlier_vocabulary():
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
 
     pipeline = Pipeline(measures=False)
     first = [pipeline.prepare(Document(str(i), "t", t)) for i, t in
@@ -304,7 +304,7 @@ def test_english_function_words_carry_no_weight(shipped_model):
     """The shipped model leaves out English function words (they mark genre, not fraud): casual
     chat full of "you" and "my" stays well below the telecom threshold, scam texts do not."""
     from pipeline.document import Document
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
     from pipeline.training.classifier import EN_FUNCTION_WORDS
 
     [block] = shipped_model.scorer.blocks

@@ -141,8 +141,8 @@ def test_the_reading_process_imports_no_stage():
     stages (numpy, the extraction regexes, cn2an), which the workers load for themselves."""
     printed = fresh_python(
         "import sys",
-        "import pipeline.app.batch, pipeline.app.cli, pipeline.ingest.readers, pipeline.app.memory",
+        "import pipeline.engine.workers, pipeline.app.cli, pipeline.ingest.readers, pipeline.engine.memory",
         "import pipeline.model.store, pipeline.output.writers, pipeline.app.progress",
-        "heavy = {'numpy', 'cn2an', 'rjieba', 'pipeline.runner', 'pipeline.extract.measures'}",
+        "heavy = {'numpy', 'cn2an', 'rjieba', 'pipeline.engine.stages', 'pipeline.extract.measures'}",
         "print(sorted(heavy & set(sys.modules)))")
     assert printed == "[]"

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/devsets is absen
 
 
 def test_shipped_model_meets_the_real_text_targets(shipped_model):
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
 
     pipeline = Pipeline(measures=False)
     docs = [pipeline.prepare(Document(ex.id, "dev", ex.text)) for ex in REAL]

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document
-from pipeline.runner import Pipeline
+from pipeline.engine.stages import Pipeline
 
 ZH_TOKENS = [
     ("打击整治养老诈骗专项行动", ["打击整治养老诈骗", "专项", "行动"]),

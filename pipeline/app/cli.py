@@ -41,7 +41,7 @@ def default_model_dir() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    from pipeline.app.batch import default_jobs
+    from pipeline.engine.workers import default_jobs
 
     p = argparse.ArgumentParser(prog="classify.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -140,10 +140,10 @@ def _classify_main(argv: list[str] | None) -> int:
 
         return serve(model_dir, args.host, args.port, args.workers, args.segmenter)
     if args.jobs > 1 and not args.stream and args.engine == "local":
-        from pipeline.app.batch import warm_workers
+        from pipeline.engine.workers import warm_workers
 
         warm_workers(args.inputs)
-    from pipeline.app.batch import PipelineSpec
+    from pipeline.engine.workers import PipelineSpec
     from pipeline.model.store import check_model, load_model
 
     if args.engine == "spark":
@@ -197,9 +197,9 @@ def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.
 def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     from concurrent.futures import BrokenExecutor  # BrokenProcessPool's base, imported cheaply
 
-    from pipeline.app.batch import run_batches
-    from pipeline.app.memory import settle
     from pipeline.app.progress import Progress
+    from pipeline.engine.memory import settle
+    from pipeline.engine.workers import run_batches
     from pipeline.ingest.readers import read_documents
     from pipeline.output.writers import loads, read_done_ids
 
@@ -215,7 +215,7 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
     docs = progress.track(doc for doc in docs if doc.id not in done)
     def make_local():  # reuse the model this process has loaded, if it has
-        from pipeline.runner import Pipeline  # here: with -j N this process runs no stage
+        from pipeline.engine.stages import Pipeline  # here: with -j N this process runs no stage
 
         return Pipeline(model, segmenter=args.segmenter, explain=args.explain) if model \
             else spec.build()
@@ -261,10 +261,10 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
-    from pipeline.app.memory import settle
+    from pipeline.engine.memory import settle
+    from pipeline.engine.stages import Pipeline
     from pipeline.ingest.readers import ReadOptions, read_stream
     from pipeline.output.writers import dumps
-    from pipeline.runner import Pipeline
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
     settle()

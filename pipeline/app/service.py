@@ -132,10 +132,10 @@ def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
 
 def create_app(settings: dict[str, str] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
-    from pipeline.app.memory import settle
+    from pipeline.engine.memory import settle
+    from pipeline.engine.stages import Pipeline
     from pipeline.model.store import load_model
     from pipeline.output.writers import dumps
-    from pipeline.runner import Pipeline
 
     settings = settings or settings_from_env()
     max_body = int(settings["max_body_bytes"])

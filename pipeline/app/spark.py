@@ -54,8 +54,8 @@ def _model_files(model_dir: str) -> dict[str, bytes]:
 
 def _executor_pipeline(files: dict[str, bytes], segmenter: str):
     """The Pipeline of this Python worker, built from the broadcast model files once."""
+    from pipeline.engine.stages import Pipeline
     from pipeline.model.store import load_model
-    from pipeline.runner import Pipeline
 
     key = f"{segmenter}:{hash(files['manifest.json'])}"
     if key not in _EXECUTOR_PIPELINE:

@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from pipeline.document import Document
+from pipeline.engine.stages import Pipeline
 from pipeline.errors import FraudtagError
 from pipeline.model.store import load_model, save_model
 from pipeline.resources import REPO_DIR
-from pipeline.runner import Pipeline
 from pipeline.training.classifier import (
     DEFAULT_VARIANT,
     VARIANTS,

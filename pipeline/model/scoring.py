@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, filterfalse, islice, repeat
 from operator import add, is_not
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -431,30 +431,64 @@ class LinearScorer:
             return cls(blocks, arrays["weights"], arrays["intercepts"])
 
 
+class Scorer(Protocol):
+    """What scores documents for a FraudModel: the numpy LinearScorer, or an EstimatorScorer."""
+
+    def predict_proba(self, docs: Sequence[Document]) -> np.ndarray: ...
+
+    def contributions(self, doc: Document, column: int, top: int) -> list[dict]: ...
+
+
+class EstimatorScorer:
+    """Scores with a fitted scikit-learn pipeline (calibrated SVC, hashed features): for models
+    that have no LinearScorer. It calls the estimator's methods and imports nothing of
+    scikit-learn itself."""
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+
+    def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
+        return np.asarray(self.estimator.predict_proba(list(docs)))
+
+    def contributions(self, doc: Document, column: int, top: int) -> list[dict]:
+        features = self.estimator.named_steps["features"]
+        names = features.feature_names()
+        coef = _coefficients(self.estimator.named_steps["model"].estimators_[column])
+        if names is None or coef is None:
+            return []
+        row = features.transform([doc]).tocsr()
+        contributions = row.data * coef[row.indices]
+        order = np.argsort(-contributions)[:top]
+        return [{"term": names[row.indices[i]].split(":", 1)[1],
+                 "weight": round(float(contributions[i]), 4)}
+                for i in order if contributions[i] > 0]
+
+
+def _coefficients(estimator: Any) -> np.ndarray | None:
+    if hasattr(estimator, "coef_"):
+        return np.ravel(estimator.coef_)
+    if hasattr(estimator, "calibrated_classifiers_"):
+        coefs = [np.ravel(c.estimator.coef_) for c in estimator.calibrated_classifiers_]
+        return np.mean(coefs, axis=0)
+    return None
+
+
 @dataclass
 class FraudModel:
-    """A model's labels, per-label thresholds and manifest, with what scores documents: the
-    LinearScorer, the fitted scikit-learn estimator, or both."""
+    """A model's labels, per-label thresholds and manifest, with the Scorer that scores
+    documents and, when loaded in full, the fitted scikit-learn estimator it was made from."""
 
     labels: list[str]
     thresholds: dict[str, float]
+    scorer: Scorer
     manifest: dict[str, Any] = field(default_factory=dict)
     estimator: Any = None  # the scikit-learn Pipeline (None when loaded for scoring only)
-    scorer: LinearScorer | None = None
-
-    def __post_init__(self) -> None:
-        if self.scorer is None and self.estimator is not None:
-            from pipeline.training.classifier import linear_scorer
-
-            self.scorer = linear_scorer(self.estimator)
 
     def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
         """Probabilities, one row per document, one column per label (in `labels` order)."""
         if not docs:
             return np.zeros((0, len(self.labels)))
-        if self.scorer is not None:
-            return self.scorer.predict_proba(list(docs))
-        return np.asarray(self.estimator.predict_proba(list(docs)))
+        return self.scorer.predict_proba(list(docs))
 
     def decide(self, probabilities: np.ndarray) -> list[list[str]]:
         cut = np.array([self.thresholds[label] for label in self.labels])
@@ -463,8 +497,4 @@ class FraudModel:
 
     def term_contributions(self, doc: Document, label: str, top: int = 8) -> list[dict]:
         """The terms of `doc` that pushed the score for `label` up the most."""
-        if self.scorer is not None:
-            return self.scorer.contributions(doc, self.labels.index(label), top)
-        from pipeline.training.classifier import estimator_contributions
-
-        return estimator_contributions(self.estimator, self.labels.index(label), doc, top)
+        return self.scorer.contributions(doc, self.labels.index(label), top)

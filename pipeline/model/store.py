@@ -50,8 +50,10 @@ def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, MODEL_FILE)
     joblib.dump(model.estimator, path, compress=3)
+    from pipeline.model.scoring import LinearScorer
+
     scorer = {}
-    if model.scorer is not None:
+    if isinstance(model.scorer, LinearScorer):
         scorer_path = os.path.join(directory, SCORER_FILE)
         scorer = {"scorer": {"file": SCORER_FILE, **model.scorer.save(scorer_path),
                              "sha256": sha256_file(scorer_path)}}
@@ -122,15 +124,17 @@ def load_model(directory: str, full: bool = False) -> FraudModel:
     A model with a numpy scorer loads just that, unless `full`: the scikit-learn estimator (for
     research, or a model without a scorer) costs a second of imports.
     """
-    from pipeline.model.scoring import FraudModel, LinearScorer
+    from pipeline.model.scoring import EstimatorScorer, FraudModel, LinearScorer
 
     manifest = check_model(directory)
     labels, thresholds = list(manifest["labels"]), dict(manifest["thresholds"])
-    scorer = manifest.get("scorer")
-    if scorer and not full:
-        path = os.path.join(directory, scorer.get("file", SCORER_FILE))
-        return FraudModel(labels, thresholds, manifest, scorer=LinearScorer.load(path, scorer))
+    spec = manifest.get("scorer")
+    scorer = (LinearScorer.load(os.path.join(directory, spec.get("file", SCORER_FILE)), spec)
+              if spec else None)
+    if scorer is not None and not full:
+        return FraudModel(labels, thresholds, scorer, manifest)
     import joblib
 
     estimator = joblib.load(os.path.join(directory, manifest.get("model_file", MODEL_FILE)))
-    return FraudModel(labels, thresholds, manifest, estimator=estimator)
+    return FraudModel(labels, thresholds, scorer or EstimatorScorer(estimator), manifest,
+                      estimator=estimator)

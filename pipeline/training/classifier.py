@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.svm import LinearSVC
 
 from pipeline.document import Document
-from pipeline.model.scoring import FraudModel, LinearScorer
+from pipeline.model.scoring import EstimatorScorer, FraudModel, LinearScorer
 from pipeline.training.features import DocumentVectorizer
 
 # English function words are left out of the word features. In our corpus they mark the genre,
@@ -84,31 +84,6 @@ def linear_scorer(estimator: SkPipeline) -> LinearScorer | None:
     return LinearScorer(blocks, weights, intercepts)
 
 
-def estimator_contributions(estimator: SkPipeline, column: int, doc: Document,
-                            top: int) -> list[dict]:
-    """term_contributions for models without a LinearScorer (calibrated SVC, SGD)."""
-    features = estimator.named_steps["features"]
-    names = features.feature_names()
-    coef = _coefficients(estimator.named_steps["model"].estimators_[column])
-    if names is None or coef is None:
-        return []
-    row = features.transform([doc]).tocsr()
-    contributions = row.data * coef[row.indices]
-    order = np.argsort(-contributions)[:top]
-    return [{"term": names[row.indices[i]].split(":", 1)[1],
-             "weight": round(float(contributions[i]), 4)}
-            for i in order if contributions[i] > 0]
-
-
-def _coefficients(estimator) -> np.ndarray | None:
-    if hasattr(estimator, "coef_"):
-        return np.ravel(estimator.coef_)
-    if hasattr(estimator, "calibrated_classifiers_"):
-        coefs = [np.ravel(c.estimator.coef_) for c in estimator.calibrated_classifiers_]
-        return np.mean(coefs, axis=0)
-    return None
-
-
 def binarize(label_sets: Sequence[Sequence[str]], labels: list[str]) -> np.ndarray:
     index = {label: i for i, label in enumerate(labels)}
     y = np.zeros((len(label_sets), len(labels)), dtype=int)
@@ -155,4 +130,5 @@ def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
               labels: list[str], thresholds: dict[str, float], seed: int) -> FraudModel:
     estimator = build_estimator(params, seed)
     estimator.fit(list(docs), y)
-    return FraudModel(labels, thresholds, estimator=estimator)
+    scorer = linear_scorer(estimator) or EstimatorScorer(estimator)
+    return FraudModel(labels, thresholds, scorer, estimator=estimator)

@@ -32,8 +32,8 @@ class PipelineSpec:
     measures: bool = True
 
     def build(self):
+        from pipeline.engine.stages import Pipeline
         from pipeline.model.store import load_model
-        from pipeline.runner import Pipeline
 
         return Pipeline(load_model(self.model_dir), segmenter=self.segmenter,
                         measures=self.measures, explain=self.explain)
@@ -43,7 +43,7 @@ _WORKER_PIPELINE = None
 
 
 def _start_worker(spec: PipelineSpec) -> None:
-    from pipeline.app.memory import settle
+    from pipeline.engine.memory import settle
 
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = spec.build()
@@ -79,7 +79,7 @@ def _worker_context() -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.runner", "pipeline.model.store",
+    context.set_forkserver_preload(["pipeline.engine.stages", "pipeline.model.store",
                                     "pipeline.model.scoring", "pipeline.output.writers"])
     return context
 
@@ -129,7 +129,7 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
     source = batches(docs, batch_size)
     head = list(islice(source, 2))
     if jobs <= 1 or len(head) < 2:
-        from pipeline.app.memory import settle
+        from pipeline.engine.memory import settle
 
         pipeline = make_local() if make_local else spec.build()
         settle()
