@@ -10,7 +10,8 @@ from conftest import ROOT, fresh_python
 # Lowest first. A module may import its own subpackage and any lower layer; two subpackages of
 # one layer stay independent of each other. pipeline/__init__.py is the lazy facade over all.
 LAYERS = [
-    {"errors", "document", "resources", "settings"},
+    {"errors"},
+    {"document", "resources", "settings"},
     {"lang"},
     {"text"},
     {"ingest", "extract", "model"},

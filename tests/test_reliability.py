@@ -98,7 +98,7 @@ def test_service_answers_mixed_load_without_5xx_and_memory_stays_flat():
         for body in bodies * 5:  # warm up before the first memory reading
             send(body)
         before = rss_kb(server.pid)
-        seconds = float(os.environ.get("FRAUDTAG_SOAK_SECONDS", "10"))
+        seconds = float(os.environ.get("SOAK_SECONDS", "10"))
         end, sent = time.time() + seconds, 0
         while time.time() < end and sent < 20_000:
             status = send(bodies[sent % len(bodies)])

@@ -26,35 +26,27 @@ import sys
 from typing import Any
 
 from pipeline.errors import FraudtagError
-from pipeline.resources import REPO_DIR
-
-REPO_MODEL = os.path.join(REPO_DIR, "models", "default")
-
-
-def default_model_dir() -> str:
-    """FRAUDTAG_MODEL, else the repository's models/default, else ./models/default."""
-    if os.environ.get("FRAUDTAG_MODEL"):
-        return os.environ["FRAUDTAG_MODEL"]
-    if os.path.isdir(REPO_MODEL):
-        return REPO_MODEL
-    return os.path.join("models", "default")
+from pipeline.resources import model_dir as model_dir_of
+from pipeline.settings import SEGMENTERS, environment_help, resolve
 
 
 def parser() -> argparse.ArgumentParser:
     from pipeline.engine.workers import default_jobs
 
     p = argparse.ArgumentParser(prog="classify.py", description=__doc__,
+                                epilog=environment_help(),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, globs, or - for stdin (JSONL or plain lines)")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
-    p.add_argument("--model", default=None, help="model directory (default models/default)")
+    p.add_argument("--model", default=None,
+                   help="model directory (default: FRAUDTAG_MODEL, else the shipped model)")
     p.add_argument("--text-field", default="text", help="text field of JSON/CSV records")
     p.add_argument("--id-field", default="id", help="id field of JSON/CSV records")
     p.add_argument("--split-reports", action="store_true",
                    help="split files that hold several numbered reports into one per report")
-    p.add_argument("--segmenter", choices=["rjieba", "jieba"], default="rjieba",
+    p.add_argument("--segmenter", choices=SEGMENTERS, default=None,
                    help="Chinese segmenter: rjieba (jieba in Rust, default) or jieba")
     p.add_argument("--explain", action="store_true",
                    help="add the terms and sentences behind each predicted label")
@@ -134,7 +126,11 @@ def _classify_main(argv: list[str] | None) -> int:
     p = parser()
     args = p.parse_args(argv)
     alerts = _check_usage(p, args)
-    model_dir = args.model or default_model_dir()
+    try:
+        settings = resolve({"model": args.model, "segmenter": args.segmenter})
+    except FraudtagError as e:
+        p.error(str(e))
+    model_dir, args.segmenter = model_dir_of(settings["model"]), settings["segmenter"]
     if args.serve:
         from pipeline.app.service import serve
 

@@ -13,21 +13,17 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import sys
 import time
-from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from pipeline.document import Document
 from pipeline.engine.stages import Pipeline
 from pipeline.errors import FraudtagError
-from pipeline.model.store import load_model, save_model
-from pipeline.resources import REPO_DIR
+from pipeline.model.store import load_model
+from pipeline.resources import shipped_model_dir
+from pipeline.settings import DEFAULT_SEGMENTER, SEGMENTERS
 from pipeline.training.classifier import (
     DEFAULT_VARIANT,
     VARIANTS,
@@ -37,99 +33,26 @@ from pipeline.training.classifier import (
     fit_model,
     tune_thresholds,
 )
-from pipeline.training.corpus import Example, corpus_files, load_examples
+from pipeline.training.corpus import load_examples
 from pipeline.training.evaluate import calibration, format_report, label_metrics, worst_errors
 from pipeline.training.realdata import load_real_dev, load_real_sets, real_dev_path
+from pipeline.training.train import evaluate, prepare, say, train
 
-DEFAULT_MODEL = os.path.join(REPO_DIR, "models", "default")
-
-
-def _say(message: str) -> None:
-    print(f"[train] {message}", file=sys.stderr, flush=True)
+DEFAULT_MODEL = shipped_model_dir()
+_say = say
 
 
-def prepare(examples: Sequence[Example], pipeline: Pipeline) -> list[Document]:
-    docs = []
-    for n, ex in enumerate(examples, 1):
-        doc = pipeline.prepare(Document(ex.id, ex.where, ex.text))
-        if doc.error:
-            raise FraudtagError(doc.error)
-        docs.append(doc)
-        if n % 500 == 0:
-            _say(f"analysed {n}/{len(examples)} documents")
-    return docs
-
-
-def corpus_sha256(paths: Sequence[str] | None) -> str:
-    digest = hashlib.sha256()
-    for path in corpus_files(paths):
-        digest.update(os.path.basename(path).encode())
-        with open(path, "rb") as f:
-            digest.update(f.read())
-    return digest.hexdigest()
-
-
-def evaluate(model: FraudModel, examples: Sequence[Example], pipeline: Pipeline
-             ) -> tuple[dict[str, Any], np.ndarray]:
-    unknown = {label for ex in examples for label in ex.labels} - set(model.labels)
-    if unknown:
-        _say(f"labels not in the model, ignored: {', '.join(sorted(unknown))}")
-    proba = model.predict_proba(prepare(examples, pipeline))
-    return label_metrics(examples, proba, model.labels, model.thresholds), proba
-
-
-def train(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    examples = load_examples(args.corpus, args.text_field, args.label_field, args.label_sep)
-    labels = sorted({label for ex in examples for label in ex.labels + ex.optional_labels})
-    if len(labels) < 1:
-        raise FraudtagError("the corpus has no labels; name the label field with --label-field")
-    _say(f"{len(examples)} documents, labels: {', '.join(labels)}")
-    pipeline = Pipeline(segmenter=args.segmenter)
-    docs = prepare(examples, pipeline)
-    y = binarize([ex.labels for ex in examples], labels)
-    params = dict(VARIANTS[args.variant], min_df=args.min_df)
-    proba = cross_val_proba(params, docs, y, args.cv, args.seed, _say)
-    thresholds = tune_thresholds(y, proba, labels)
-    cv_metrics = label_metrics(examples, proba, labels, thresholds)
-    _say(f"cross-validated macro-F1 {cv_metrics['macro']['f1']:.3f}; fitting the final model")
-    model = fit_model(params, docs, y, labels, thresholds, args.seed)
-    report = [f"# Model report: {os.path.basename(os.path.normpath(args.out))}", "",
-              format_report(f"{args.cv}-fold cross-validation on the training corpus", cv_metrics,
-                            calibration(examples, proba, labels),
-                            worst_errors(examples, proba, labels, thresholds))]
-    metrics: dict[str, Any] = {"cross_validation": cv_metrics}
-    real = load_real_dev() if args.real_dev else None
-    if real:
-        real_metrics, real_proba = evaluate(model, real, pipeline)
-        metrics["real_dev"] = real_metrics
-        report.append(format_report("Real texts (../shared/devsets/real_dev.jsonl, never trained "
-                                    "on)", real_metrics, calibration(real, real_proba, labels),
-                                    worst_errors(real, real_proba, labels, thresholds,
-                                                 snippets=False)))
-        _say(f"real dev macro-F1 {real_metrics['macro']['f1']:.3f}")
-    seconds = round(time.perf_counter() - started, 1)
-    save_model(model, args.out, {
-        "training": {"corpus": [os.path.relpath(p) for p in corpus_files(args.corpus)],
-                     "corpus_sha256": corpus_sha256(args.corpus), "documents": len(examples),
-                     "variant": args.variant, "params": params, "cv": args.cv, "seed": args.seed,
-                     "segmenter": args.segmenter, "seconds": seconds},
-        "metrics": {name: {"macro_f1": m["macro"]["f1"],
-                           "per_label_f1": {k: v["f1"] for k, v in m["labels"].items()}}
-                    for name, m in metrics.items()},
-    })
-    _write_outputs(args.out, metrics, "\n".join(report))
-    _say(f"saved {args.out} in {seconds} s")
+def run_train(args: argparse.Namespace) -> int:
+    if args.corpus and not args.out:
+        raise FraudtagError("--corpus needs --out DIR, so that your model does not replace the "
+                            "shipped one (pass --out models/default to mean it)")
+    out = args.out or DEFAULT_MODEL
+    train(args.corpus, out, seed=args.seed, variant=args.variant, cv=args.cv,
+          min_df=args.min_df, segmenter=args.segmenter, text_field=args.text_field,
+          label_field=args.label_field, label_sep=args.label_sep, real_dev=args.real_dev)
+    with open(os.path.join(out, "report.md"), encoding="utf-8") as f:
+        print(f.read())
     return 0
-
-
-def _write_outputs(directory: str, metrics: dict[str, Any], report: str) -> None:
-    with open(os.path.join(directory, "metrics.json"), "w", encoding="utf-8") as f:
-        json.dump(metrics, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    with open(os.path.join(directory, "report.md"), "w", encoding="utf-8") as f:
-        f.write(report)
-    print(report)
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -246,10 +169,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--text-field", default="text", help="field holding the text (default text)")
     p.add_argument("--label-field", default="labels", help="field holding the labels")
     p.add_argument("--label-sep", default=",", help="separator of labels in a CSV cell")
-    p.add_argument("--out", default=DEFAULT_MODEL, help="where to save the model")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="where to save the model (default models/default; required with "
+                        "--corpus)")
     p.add_argument("--model", default=DEFAULT_MODEL, help="model to evaluate (--eval, --real)")
     p.add_argument("--variant", default=DEFAULT_VARIANT, choices=sorted(VARIANTS))
-    p.add_argument("--segmenter", default="rjieba", choices=["rjieba", "jieba"])
+    p.add_argument("--segmenter", default=DEFAULT_SEGMENTER, choices=SEGMENTERS)
     p.add_argument("--cv", type=int, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--min-df", type=int, default=2,
@@ -279,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_real(args)
         if args.eval is not None or args.compare:
             return run_eval(args)
-        return train(args)
+        return run_train(args)
     except (FraudtagError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -448,7 +448,10 @@ class EstimatorScorer:
         self.estimator = estimator
 
     def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
-        return np.asarray(self.estimator.predict_proba(list(docs)))
+        proba = np.asarray(self.estimator.predict_proba(list(docs)))
+        # One label: scikit-learn answers as a binary classifier, P(no) then P(yes)
+        return proba[:, 1:] if len(self.estimator.named_steps["model"].estimators_) == 1 \
+            else proba
 
     def contributions(self, doc: Document, column: int, top: int) -> list[dict]:
         features = self.estimator.named_steps["features"]

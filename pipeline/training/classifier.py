@@ -6,6 +6,7 @@ they reflect text the model did not see, and are saved with the model.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -102,8 +103,10 @@ def cross_val_proba(params: dict[str, Any], docs: Sequence[Document], y: np.ndar
     for k, (train, test) in enumerate(folds.split(docs), 1):
         progress(f"cross-validation fold {k}/{cv}")
         estimator = clone(build_estimator(params, seed))
-        estimator.fit([docs[i] for i in train], y[train])
-        proba[test] = estimator.predict_proba([docs[i] for i in test])
+        with warnings.catch_warnings():  # a rare label missing from a fold: train() says so
+            warnings.filterwarnings("ignore", "Label .* is present in all training examples")
+            estimator.fit([docs[i] for i in train], y[train])
+        proba[test] = EstimatorScorer(estimator).predict_proba([docs[i] for i in test])
     return proba
 
 

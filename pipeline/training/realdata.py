@@ -14,13 +14,14 @@ import random
 from dataclasses import dataclass
 
 from pipeline.resources import REPO_DIR
+from pipeline.settings import resolve
 from pipeline.training.corpus import Example, load_examples
 
 REPO = REPO_DIR
 
 
 def shared_dir() -> str:
-    return os.environ.get("FRAUDTAG_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
+    return resolve()["shared"] or os.path.join(os.path.dirname(REPO), "shared")
 
 
 def real_dev_path() -> str | None:
