@@ -87,7 +87,9 @@ def test_records_follow_the_output_contract(archive_run, shipped_model):
     for measure in pension["measures"]:
         assert text[measure["start"]:measure["end"]] == measure["text"]
     assert sources["archive/english_utf16.txt"]["lang"] == "en"
-    assert sources["archive/truncated_utf8.txt"]["warnings"]
+    assert sources["archive/truncated_utf8.txt"]["warnings"] == [
+        "archive/truncated_utf8.txt: the file ends inside a UTF-8 character (truncated?); "
+        "the last character was replaced with U+FFFD"]
 
 
 def test_peak_memory_under_500_mb(archive_run):
@@ -115,8 +117,12 @@ def test_stdin_and_explain():
     record = json.loads(result.stdout)
     assert record["labels"] == ["telecom"]
     explanation = record["explanation"]["telecom"]
-    assert explanation["terms"] and explanation["sentences"]
-    assert any("刷单" in t["term"] for t in explanation["terms"])
+    text = "警惕刷单返利诈骗：兼职刷单日结佣金都是骗局，转账前请拨打96110。"
+    assert [(x["text"], x["start"], x["end"]) for x in explanation["sentences"]] == \
+        [(text, 0, len(text))]  # one sentence: the whole post
+    assert "刷单" in explanation["terms"][0]["term"]
+    weights = [t["weight"] for t in explanation["terms"]]
+    assert weights == sorted(weights, reverse=True) and weights[-1] > 0
 
 
 def test_usage_error_is_exit_2():

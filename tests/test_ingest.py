@@ -147,8 +147,24 @@ def test_directory_order_is_sorted_and_recursive(tmp_path):
     assert [d.id for d in docs] == [f"{name}/a.txt", f"{name}/b/z.txt"]
 
 
-def test_binary_without_nul_is_not_silently_garbled():
-    with pytest.raises(InputError):
+def test_binary_with_nul_is_refused():
+    with pytest.raises(InputError, match="NUL bytes"):
         decode(b"\x00\x01\x02" * 10, "blob")
+
+
+@pytest.mark.parametrize("data", [bytes(range(1, 256)) * 10,  # every byte but NUL
+                                  b"\x89PNG\r\n\x1a\n\x02\x11\x08\x06\x1f\x15\xc4\x89" * 50])
+def test_binary_without_nul_is_not_silently_garbled(data):
+    assert b"\x00" not in data
+    with pytest.raises(InputError, match="control bytes"):
+        decode(data, "blob")
+
+
+def test_text_with_a_few_control_characters_is_still_text():
+    text = "第一段\f第二段\x1b[0m 提示\x07：" + "防范电信网络诈骗。" * 20
+    assert decode(text.encode("utf-8"), "t").text == text
+
+
+def test_binary_file_record_says_what_to_do():
     record = json.loads(json.dumps(read("image.bin.txt")[0].to_record()))
     assert "convert it" in record["error"]

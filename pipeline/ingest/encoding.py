@@ -75,6 +75,21 @@ def _legacy_chinese(data: bytes) -> Decoded | None:
     return None
 
 
+# Bytes no text file holds: C0 controls but tab, newlines, form feed and escape, and DEL
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b") + b"\x7f"
+_BINARY_SHARE = 0.05  # more than this share of control bytes: not text in any encoding
+
+
+def _binary(head: bytes) -> str | None:
+    """Why `head` (a file's first bytes, no byte-order mark) is not text, or None."""
+    if b"\x00" in head:
+        return "NUL bytes and no UTF-16 byte-order mark"
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    if head and controls > _BINARY_SHARE * len(head):
+        return f"{controls} control bytes in its first {len(head)}"
+    return None
+
+
 def decode(data: bytes, where: str) -> Decoded:
     """Return the text of `data`; `where` names the file in messages."""
     for bom, encoding in _BOMS:
@@ -84,11 +99,10 @@ def decode(data: bytes, where: str) -> Decoded:
             except UnicodeDecodeError as e:
                 text = data.decode(encoding, errors="replace")
                 return Decoded(text, encoding, [_lossy(where, encoding, e)])
-    if b"\x00" in data[:8192]:
-        raise InputError(
-            f"{where}: binary data, not text (NUL bytes and no UTF-16 byte-order mark); "
-            "convert it to .txt, .docx or .pdf, or leave it out"
-        )
+    why = _binary(data[:8192])
+    if why:
+        raise InputError(f"{where}: binary data, not text ({why}); convert it to .txt, .docx "
+                         "or .pdf, or leave it out")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as e:
