@@ -14,7 +14,7 @@ LAYERS = [
     {"document", "resources", "settings"},
     {"lang"},
     {"text"},
-    {"ingest", "extract", "model"},
+    {"ingest", "extract", "model", "cluster"},
     {"output"},
     {"engine"},
     {"training"},
@@ -101,3 +101,14 @@ def test_scoring_needs_neither_scikit_learn_nor_scipy():
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))",
     )
     assert loaded == "[]"
+
+
+def test_every_subpackage_is_in_the_wheel():
+    import tomllib
+
+    config = tomllib.loads(pathlib.Path(ROOT, "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    folders = {"pipeline." + os.path.relpath(folder, ROOT).split(os.sep, 1)[1].replace(os.sep, ".")
+               for folder, _, files in os.walk(os.path.join(ROOT, "pipeline"))
+               if "__init__.py" in files and folder != os.path.join(ROOT, "pipeline")}
+    assert folders | {"pipeline", "pipeline.models"} == listed
