@@ -30,6 +30,8 @@ class Document:
     tokens: Tokens | None = None
     scores: dict[str, float] | None = None
     labels: list[str] | None = None
+    kind: str | None = None
+    kind_scores: dict[str, float] | None = None
     explanation: dict[str, Any] | None = None
     measures: list[dict[str, Any]] | None = None
     summary: list[dict[str, Any]] | None = None
@@ -61,6 +63,8 @@ class Document:
                 "summary": self.summary or [],
                 "warnings": self.warnings,
             }
+            if self.kind is not None:
+                record["kind"], record["kind_scores"] = self.kind, self.kind_scores
             if self.explanation is not None:
                 record["explanation"] = self.explanation
         if self.meta:

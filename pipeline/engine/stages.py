@@ -57,11 +57,15 @@ class Pipeline:
         return docs
 
     def _classify(self, docs: list[Document]) -> None:
-        probabilities = self.model.predict_proba(docs)
+        probabilities, kinds = self.model.predict(docs)
         decisions = self.model.decide(probabilities)
-        for doc, row, labels in zip(docs, probabilities, decisions):
+        for doc, row, labels, kind_row in zip(docs, probabilities, decisions, kinds):
             doc.scores = {label: round(float(p), 4) for label, p in zip(self.model.labels, row)}
             doc.labels = labels
+            if len(kind_row):
+                doc.kind_scores = {k: round(float(p), 4)
+                                   for k, p in zip(self.model.kinds, kind_row)}
+                doc.kind = self.model.kinds[int(kind_row.argmax())]
             if self.explain:
                 doc.explanation = {label: self._explain(doc, label) for label in labels}
 

@@ -476,22 +476,39 @@ def _coefficients(estimator: Any) -> np.ndarray | None:
     return None
 
 
+KINDS = ("scam", "warning", "news", "report", "other")  # what a text is, beside its labels
+
+
 @dataclass
 class FraudModel:
     """A model's labels, per-label thresholds and manifest, with the Scorer that scores
-    documents and, when loaded in full, the fitted scikit-learn estimator it was made from."""
+    documents and, when loaded in full, the fitted scikit-learn estimator it was made from.
+
+    When `kinds` is set, the scorer's columns after the labels' score the kinds (KINDS).
+    """
 
     labels: list[str]
     thresholds: dict[str, float]
     scorer: Scorer
     manifest: dict[str, Any] = field(default_factory=dict)
     estimator: Any = None  # the scikit-learn Pipeline (None when loaded for scoring only)
+    kinds: list[str] = field(default_factory=list)
 
     def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
         """Probabilities, one row per document, one column per label (in `labels` order)."""
+        return self.predict(docs)[0]
+
+    def predict(self, docs: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
+        """The labels' probabilities and the kinds' (each row summing to 1; no columns when
+        the model has no kinds), one row per document."""
         if not docs:
-            return np.zeros((0, len(self.labels)))
-        return self.scorer.predict_proba(list(docs))
+            return np.zeros((0, len(self.labels))), np.zeros((0, len(self.kinds)))
+        scores = self.scorer.predict_proba(list(docs))
+        n = len(self.labels)
+        kinds = scores[:, n:n + len(self.kinds)]
+        if len(self.kinds):
+            kinds = kinds / kinds.sum(axis=1, keepdims=True)
+        return scores[:, :n], kinds
 
     def decide(self, probabilities: np.ndarray) -> list[list[str]]:
         cut = np.array([self.thresholds[label] for label in self.labels])

@@ -63,6 +63,7 @@ def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict
         "format_version": FORMAT_VERSION,
         "labels": model.labels,
         "thresholds": model.thresholds,
+        **({"kinds": model.kinds} if model.kinds else {}),
         "model_file": MODEL_FILE,
         "model_sha256": sha256_file(path),
         **scorer,
@@ -131,10 +132,11 @@ def load_model(directory: str, full: bool = False) -> FraudModel:
     spec = manifest.get("scorer")
     scorer = (LinearScorer.load(os.path.join(directory, spec.get("file", SCORER_FILE)), spec)
               if spec else None)
+    kinds = list(manifest.get("kinds", [])) if scorer is not None else []
     if scorer is not None and not full:
-        return FraudModel(labels, thresholds, scorer, manifest)
+        return FraudModel(labels, thresholds, scorer, manifest, kinds=kinds)
     import joblib
 
     estimator = joblib.load(os.path.join(directory, manifest.get("model_file", MODEL_FILE)))
     return FraudModel(labels, thresholds, scorer or EstimatorScorer(estimator), manifest,
-                      estimator=estimator)
+                      estimator=estimator, kinds=kinds)

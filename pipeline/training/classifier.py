@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.svm import LinearSVC
 
 from pipeline.document import Document
-from pipeline.model.scoring import EstimatorScorer, FraudModel, LinearScorer
+from pipeline.model.scoring import KINDS, EstimatorScorer, FraudModel, LinearScorer
 from pipeline.training.features import DocumentVectorizer
 
 # English function words are left out of the word features. In our corpus they mark the genre,
@@ -130,8 +130,19 @@ def tune_thresholds(y: np.ndarray, proba: np.ndarray, labels: list[str]) -> dict
 
 
 def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
-              labels: list[str], thresholds: dict[str, float], seed: int) -> FraudModel:
+              labels: list[str], thresholds: dict[str, float], seed: int,
+              kinds: Sequence[str] | None = None) -> FraudModel:
+    """The model fitted on `docs`; with each document's kind in `kinds`, it scores kinds too
+    (where it has a numpy scorer)."""
+    from pipeline.training.kinds import fit_kinds, with_kinds
+
     estimator = build_estimator(params, seed)
     estimator.fit(list(docs), y)
-    scorer = linear_scorer(estimator) or EstimatorScorer(estimator)
-    return FraudModel(labels, thresholds, scorer, estimator=estimator)
+    scorer = linear_scorer(estimator)
+    if scorer is None:
+        return FraudModel(labels, thresholds, EstimatorScorer(estimator), estimator=estimator)
+    if kinds is None:
+        return FraudModel(labels, thresholds, scorer, estimator=estimator)
+    features = estimator.named_steps["features"].transform(list(docs))
+    scorer = with_kinds(scorer, fit_kinds(features, kinds, seed, params.get("C", 10.0)))
+    return FraudModel(labels, thresholds, scorer, estimator=estimator, kinds=list(KINDS))

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import CorpusError
+from pipeline.model.scoring import KINDS
 from pipeline.resources import REPO_DIR
 
 REQUIRED = ("id", "lang", "genre", "text", "labels")
-KNOWN_KEYS = set(REQUIRED) | {"optional_labels", "counts", "url", "notes"}
+KNOWN_KEYS = set(REQUIRED) | {"optional_labels", "counts", "url", "notes", "kind"}
 LANGS = {"zh", "en"}
 GENRES = {"report", "news", "notice", "post", "sms", "scam"}
 QUALIFIERS = {"exact", "more_than", "about", "at_least", "less_than", "range"}
@@ -42,6 +43,7 @@ class Example:
     lang: str | None = None
     genre: str | None = None
     counts: list[dict[str, Any]] | None = None
+    kind: str | None = None
     where: str = ""
 
 
@@ -88,6 +90,7 @@ def load_examples(paths: Iterable[str] | None = None, text_field: str = "text",
                 labels=_split_labels(row.get(label_field), separator),
                 optional_labels=_split_labels(row.get("optional_labels"), separator),
                 lang=row.get("lang"), genre=row.get("genre"), counts=row.get("counts"),
+                kind=row.get("kind"),
                 where=where))
     return examples
 
@@ -155,6 +158,10 @@ def _check_row(where: str, row: dict) -> list[str]:
         problems.append(f"{where}: lang {row.get('lang')!r} is not one of {sorted(LANGS)}")
     if row.get("genre") not in GENRES:
         problems.append(f"{where}: genre {row.get('genre')!r} is not one of {sorted(GENRES)}")
+    if "kind" in row and row["kind"] not in KINDS:
+        problems.append(f"{where}: kind {row['kind']!r} is not one of {list(KINDS)}")
+    if row.get("genre") == "sms" and row.get("labels") and "kind" not in row:
+        problems.append(f"{where}: a labelled SMS needs a kind (scam or warning)")
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         return problems + [f"{where}: text is empty or not a string"]

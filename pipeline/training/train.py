@@ -35,6 +35,7 @@ from pipeline.training.classifier import (
 )
 from pipeline.training.corpus import Example, corpus_files, load_examples
 from pipeline.training.evaluate import calibration, format_report, label_metrics, worst_errors
+from pipeline.training.kinds import kinds_of
 from pipeline.training.realdata import load_real_dev
 
 Progress = Callable[[str], None]
@@ -74,7 +75,11 @@ def train(corpus: str | Sequence[str] | None, out_dir: str, *, seed: int = 0,
     thresholds = tune_thresholds(y, proba, labels)
     cv_metrics = label_metrics(examples, proba, labels, thresholds)
     progress(f"cross-validated macro-F1 {cv_metrics['macro']['f1']:.3f}; fitting the final model")
-    model = fit_model(params, docs, y, labels, thresholds, seed)
+    kinds = kinds_of(examples)
+    if kinds is None:
+        progress("the corpus does not say every text's kind (a genre or kind field): the "
+                 "model scores no kinds")
+    model = fit_model(params, docs, y, labels, thresholds, seed, kinds)
     report = [f"# Model report: {os.path.basename(os.path.normpath(out_dir))}", "",
               format_report(f"{cv}-fold cross-validation on the training corpus", cv_metrics,
                             calibration(examples, proba, labels),

@@ -1,0 +1,60 @@
+"""The kind of a text, learned beside its labels: is it a scam, a warning, news, a report, other?
+
+A corpus row's kind is its `kind` field, else what its genre says: a scam is a scam; news and
+reports are themselves; a notice or a post that speaks of a fraud type warns about it, and one
+that does not is `other`, like an unlabelled SMS. A labelled SMS can be the scam or the warning,
+so it needs its `kind` field (`corpus check` says so).
+
+The kinds are scored by logistic regressions over the labels' own features, stacked as more
+columns of the same numpy scorer: scoring them costs next to nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from pipeline.model.scoring import KINDS, LinearScorer
+from pipeline.training.corpus import Example
+
+_SAME_AS_GENRE = {"scam", "news", "report"}
+
+
+def kind_of(example: Example) -> str | None:
+    """The kind of a corpus example, or None when neither its kind nor its genre says."""
+    if example.kind:
+        return example.kind
+    if example.genre in _SAME_AS_GENRE:
+        return example.genre
+    if example.genre in ("notice", "post"):
+        return "warning" if example.labels else "other"
+    if example.genre == "sms" and not example.labels:
+        return "other"
+    return None
+
+
+def kinds_of(examples: Sequence[Example]) -> list[str] | None:
+    """Every example's kind, or None when some example's kind is unknown (then no kind model)."""
+    kinds = [kind_of(ex) for ex in examples]
+    return None if any(kind is None for kind in kinds) else kinds
+
+
+def fit_kinds(features: Any, kinds: Sequence[str], seed: int, c: float = 10.0) -> np.ndarray:
+    """Weights and intercepts of one logistic regression per kind (KINDS order) over the fitted
+    features `features` (a sparse matrix): shape (n_features + 1, len(KINDS))."""
+    columns = []
+    for kind in KINDS:
+        y = np.array([k == kind for k in kinds], dtype=int)
+        model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear",
+                                   random_state=seed).fit(features, y)
+        columns.append(np.append(model.coef_.ravel(), model.intercept_[0]))
+    return np.column_stack(columns)
+
+
+def with_kinds(scorer: LinearScorer, kind_weights: np.ndarray) -> LinearScorer:
+    """`scorer` with the kinds' columns after its labels' columns."""
+    return LinearScorer(scorer.blocks, np.hstack([scorer.weights, kind_weights[:-1]]),
+                        np.concatenate([scorer.intercepts, kind_weights[-1]]))

@@ -1,0 +1,62 @@
+"""The kind of a text (scam, warning, news, report, other), scored beside its labels."""
+
+import json
+
+import pytest
+
+import pipeline
+from pipeline.model.scoring import KINDS
+from pipeline.training.corpus import Example, check
+from pipeline.training.kinds import kind_of, kinds_of
+
+
+@pytest.mark.parametrize("genre,labels,kind,expected", [
+    ("scam", ["telecom"], None, "scam"),
+    ("news", [], None, "news"),
+    ("report", ["pension"], None, "report"),
+    ("notice", ["fundraising"], None, "warning"),
+    ("notice", [], None, "other"),
+    ("post", ["telecom"], None, "warning"),
+    ("post", [], None, "other"),
+    ("sms", [], None, "other"),
+    ("sms", ["telecom"], "scam", "scam"),
+    ("sms", ["telecom"], None, None),  # a labelled SMS could be either: it must say
+    (None, ["spam"], None, None),  # a researcher's corpus without genres: no kinds
+])
+def test_kind_of_a_corpus_row(genre, labels, kind, expected):
+    assert kind_of(Example("x", "t", labels, genre=genre, kind=kind)) == expected
+
+
+def test_no_kind_model_unless_every_kind_is_known():
+    examples = [Example("a", "t", [], genre="news"), Example("b", "t", ["x"], genre=None)]
+    assert kinds_of(examples) is None
+    assert kinds_of(examples[:1]) == ["news"]
+
+
+def test_corpus_check_wants_the_kind_of_a_labelled_sms(tmp_path):
+    row = {"id": "s1", "lang": "zh", "genre": "sms", "text": "点击链接领取补贴", "labels": ["telecom"]}
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n" +
+                    json.dumps(dict(row, id="s2", kind="rumour", text="另一条短信内容"),
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    assert check([str(path)]) == [
+        f"{path}:1: a labelled SMS needs a kind (scam or warning)",
+        f"{path}:2: kind 'rumour' is not one of {list(KINDS)}"]
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return pipeline.load()
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("【XX银行】您的账户存在异常，请点击 http://abc.xyz 完成验证，否则将冻结", "scam"),
+    ("【市反诈中心】提醒：冒充客服退款的都是诈骗，请勿点击陌生链接，如有疑问拨打96110", "warning"),
+    ("今晚七点小区门口见，记得带伞", "other"),
+])
+def test_records_carry_the_kind_and_its_scores(tagger, text, kind):
+    record = tagger(text)
+    assert record["kind"] == kind
+    assert list(record["kind_scores"]) == list(KINDS)
+    assert abs(sum(record["kind_scores"].values()) - 1) < 1e-3
+    assert max(record["kind_scores"], key=record["kind_scores"].get) == kind
