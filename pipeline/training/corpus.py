@@ -154,26 +154,39 @@ def _check_row(where: str, row: dict) -> list[str]:
     unknown = set(row) - KNOWN_KEYS
     if unknown:
         problems.append(f"{where}: unknown fields {sorted(unknown)}")
-    if row.get("lang") not in LANGS:
-        problems.append(f"{where}: lang {row.get('lang')!r} is not one of {sorted(LANGS)}")
-    if row.get("genre") not in GENRES:
-        problems.append(f"{where}: genre {row.get('genre')!r} is not one of {sorted(GENRES)}")
-    if "kind" in row and row["kind"] not in KINDS:
-        problems.append(f"{where}: kind {row['kind']!r} is not one of {list(KINDS)}")
-    if row.get("genre") == "sms" and row.get("labels") and "kind" not in row:
-        problems.append(f"{where}: a labelled SMS needs a kind (scam or warning)")
+    problems.extend(f"{where}: {p}" for p in _check_kinds(row))
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         return problems + [f"{where}: text is empty or not a string"]
+    problems.extend(f"{where}: {p}" for p in _check_labels(row))
+    for n, count in enumerate(row.get("counts") or []):
+        problems.extend(f"{where}: counts[{n}]: {p}" for p in _check_count(count, text))
+    return problems
+
+
+def _check_kinds(row: dict) -> list[str]:
+    """What is wrong with the row's language, genre and kind."""
+    problems = []
+    if row.get("lang") not in LANGS:
+        problems.append(f"lang {row.get('lang')!r} is not one of {sorted(LANGS)}")
+    if row.get("genre") not in GENRES:
+        problems.append(f"genre {row.get('genre')!r} is not one of {sorted(GENRES)}")
+    if "kind" in row and row["kind"] not in KINDS:
+        problems.append(f"kind {row['kind']!r} is not one of {list(KINDS)}")
+    if row.get("genre") == "sms" and row.get("labels") and "kind" not in row:
+        problems.append("a labelled SMS needs a kind (scam or warning)")
+    return problems
+
+
+def _check_labels(row: dict) -> list[str]:
+    problems = []
     for key in ("labels", "optional_labels"):
         value = row.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            problems.append(f"{where}: {key} must be a list of label names")
+            problems.append(f"{key} must be a list of label names")
     both = set(row.get("labels") or []) & set(row.get("optional_labels") or [])
     if both:
-        problems.append(f"{where}: {sorted(both)} both in labels and optional_labels")
-    for n, count in enumerate(row.get("counts") or []):
-        problems.extend(f"{where}: counts[{n}]: {p}" for p in _check_count(count, text))
+        problems.append(f"{sorted(both)} both in labels and optional_labels")
     return problems
 
 

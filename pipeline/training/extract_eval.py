@@ -18,12 +18,14 @@ import glob
 import os
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.errors import CorpusError
 from pipeline.extract.measures import extract_measures
 from pipeline.resources import REPO_DIR
 from pipeline.text.normalize import detect_language, normalize
 from pipeline.training.corpus import read_jsonl_rows
+from pipeline.training.realdata import shared_dir
 
 _REPO = REPO_DIR
 
@@ -71,52 +73,58 @@ def _context(text: str, start: int, end: int, width: int = 25) -> str:
 def score_document(doc: dict, score: Score) -> None:
     """Add the document's results to `score`."""
     text = doc["text"]
-    norm = normalize(text)
-    lang = doc.get("lang") or detect_language(norm.view)
-    measures, _ = extract_measures(norm.view, lang)
-    predicted = []
-    for m in measures:
-        start, end = norm.offsets.span(m.start, m.end)
-        predicted.append((start, end, m.count))
+    predicted = _predicted(text, doc.get("lang"))
     used = [False] * len(predicted)
-    ignored = [False] * len(predicted)
+    ignored = [False] * len(predicted)  # taken by an optional gold count: neither way
     # match required gold first, so an optional item cannot take a required item's measure
-    gold = sorted(doc["counts"], key=lambda c: bool(c.get("optional")))
-    for g in gold:
+    for g in sorted(doc["counts"], key=lambda c: bool(c.get("optional"))):
         spans = _spans(text, g["evidence"])
-        hit = None
-        for i, (ps, pe, count) in enumerate(predicted):
-            if used[i] or ignored[i] or not _same(count, g["value"]):
-                continue
-            if any(ps < ge and gs < pe for gs, ge in spans):
-                hit = i
-                break
+        taken = [u or i for u, i in zip(used, ignored)]
+        hit = _match(predicted, taken, g["value"], spans)
         if g.get("optional"):
             if hit is not None:
                 ignored[hit] = True
             continue
-        if g["value"] is None:
-            score.null_gold += 1
-        else:
-            score.gold += 1
         if hit is not None:
             used[hit] = True
-            if g["value"] is None:
-                score.null_found += 1
-            else:
-                score.found += 1
-        else:
+        _tally_gold(score, g, hit is not None)
+        if hit is None:
             where = spans[0] if spans else (0, 0)
             score.misses.append((doc["id"], f"{g['value']} {g['unit']} {g['qualifier']}",
                                  _context(text, *where)))
-    for i, (ps, pe, count) in enumerate(predicted):
-        if count is None or ignored[i]:
+    for (start, end, count), correct, skip in zip(predicted, used, ignored):
+        if count is None or skip:
             continue
         score.predicted += 1
-        if used[i]:
-            score.correct += 1
-        else:
-            score.false_positives.append((doc["id"], str(count), _context(text, ps, pe)))
+        score.correct += correct
+        if not correct:
+            score.false_positives.append((doc["id"], str(count), _context(text, start, end)))
+
+
+def _predicted(text: str, lang: str | None) -> list[tuple[int, int, Any]]:
+    """(start, end, count) of every measure extracted from `text`, spans in `text`."""
+    norm = normalize(text)
+    measures, _ = extract_measures(norm.view, lang or detect_language(norm.view))
+    return [(*norm.offsets.span(m.start, m.end), m.count) for m in measures]
+
+
+def _match(predicted: list[tuple[int, int, Any]], taken: list[bool], value: Any,
+           spans: list[tuple[int, int]]) -> int | None:
+    """The first measure not yet taken with the gold `value` and overlapping its evidence."""
+    for i, (start, end, count) in enumerate(predicted):
+        if not taken[i] and _same(count, value) and any(start < ge and gs < end
+                                                         for gs, ge in spans):
+            return i
+    return None
+
+
+def _tally_gold(score: Score, gold: dict, found: bool) -> None:
+    if gold["value"] is None:  # a redacted or garbled number: found when read as null
+        score.null_gold += 1
+        score.null_found += found
+    else:
+        score.gold += 1
+        score.found += found
 
 
 def default_paths() -> list[str]:
@@ -126,9 +134,10 @@ def default_paths() -> list[str]:
         with open(path, encoding="utf-8") as f:
             if any('"counts"' in line for line in f):
                 paths.append(path)
-    dev = os.path.join(_REPO, "..", "shared", "devsets", "real_dev.jsonl")
-    if os.path.exists(dev):
-        paths.append(os.path.normpath(dev))
+    for name in ("real_dev.jsonl", "real_dev_en.jsonl"):
+        dev = os.path.join(shared_dir(), "devsets", name)
+        if os.path.exists(dev):
+            paths.append(os.path.relpath(dev))
     return paths
 
 
