@@ -35,6 +35,7 @@ class Document:
     explanation: dict[str, Any] | None = None
     measures: list[dict[str, Any]] | None = None
     summary: list[dict[str, Any]] | None = None
+    signature: Any = None  # a MinHash signature (numpy), when repost clusters are wanted
 
     @classmethod
     def failed(cls, id: str, source: str, error: str, meta: dict | None = None) -> Document:

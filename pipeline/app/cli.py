@@ -23,7 +23,6 @@ import gc
 import json
 import os
 import sys
-from typing import Any
 
 from pipeline.errors import FraudtagError
 from pipeline.resources import model_dir as model_dir_of
@@ -61,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--stream", action="store_true",
                    help="read JSONL or plain lines from stdin, write one result per line")
     p.add_argument("--alert", action="append", default=[], metavar="LABEL:SCORE",
-                   help="with --stream, mark records whose LABEL score reaches SCORE")
+                   help="with --stream, alert on the first post of a repost cluster whose LABEL "
+                        "score reaches SCORE, and again as the cluster grows (10, 100, ...)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="spark: read INPUTs and write -o OUTDIR through Apache Spark")
     p.add_argument("--master", default=None,
@@ -257,21 +257,21 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
+    from pipeline.app.monitor import Monitor
     from pipeline.engine.memory import settle
     from pipeline.engine.stages import Pipeline
     from pipeline.ingest.readers import ReadOptions, read_stream
     from pipeline.output.writers import dumps
 
-    pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain)
+    pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain, signatures=True)
+    monitor = Monitor(alerts)
     settle()
     options = ReadOptions(args.text_field, args.id_field)
     errors = 0
     out = sys.stdout.buffer
     for doc in read_stream(sys.stdin.buffer, "stdin", options):
-        record: dict[str, Any] = pipeline.run([doc])[0].to_record()
-        if alerts and "scores" in record:
-            record["alert"] = [label for label, cut in alerts.items()
-                               if record["scores"][label] >= cut]
+        [doc] = pipeline.run([doc])
+        record = monitor.observe(doc.to_record(), doc.signature, doc.text)
         errors += "error" in record
         out.write(dumps(record) + b"\n")
         out.flush()

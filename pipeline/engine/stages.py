@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipeline.cluster.minhash import signature
 from pipeline.document import Document
 from pipeline.extract.measures import extract_measures, summarize
 from pipeline.text.normalize import detect_language, normalize
@@ -23,11 +24,13 @@ MAX_MEASURES = 2000  # per document: more means a compilation, and a record too 
 
 class Pipeline:
     def __init__(self, model: FraudModel | None = None, segmenter: str = "rjieba",
-                 measures: bool = True, explain: bool = False) -> None:
+                 measures: bool = True, explain: bool = False, signatures: bool = False
+                 ) -> None:
         self.model = model
         self.tokenizer = Tokenizer(segmenter)
         self.measures = measures
         self.explain = explain
+        self.signatures = signatures  # MinHash signatures, for repost clusters
 
     def prepare(self, doc: Document) -> Document:
         """Normalize and tokenize `doc` in place (an error is recorded on the document)."""
@@ -54,6 +57,9 @@ class Pipeline:
         if self.measures:
             for doc in ready:
                 self._extract(doc)
+        if self.signatures:
+            for doc in ready:
+                doc.signature = signature(doc.view)
         return docs
 
     def _classify(self, docs: list[Document]) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
+EXCERPT_CHARS = 400  # of a document's text, sent back for its cluster's description
 _BATCH_BYTES = 2_000_000  # a batch closes at this much text, so one huge file travels alone
 
 
@@ -30,13 +31,15 @@ class PipelineSpec:
     segmenter: str = "rjieba"
     explain: bool = False
     measures: bool = True
+    signatures: bool = False
 
     def build(self):
         from pipeline.engine.stages import Pipeline
         from pipeline.model.store import load_model
 
         return Pipeline(load_model(self.model_dir), segmenter=self.segmenter,
-                        measures=self.measures, explain=self.explain)
+                        measures=self.measures, explain=self.explain,
+                        signatures=self.signatures)
 
 
 _WORKER_PIPELINE = None
@@ -56,12 +59,21 @@ class Result(NamedTuple):
 
     line: bytes  # the record as one line of JSON (UTF-8, no newline)
     failed: bool  # an error record
+    signature: bytes = b""  # its MinHash signature's bytes, when asked for
+    excerpt: str = ""  # and the start of its text, to show for its cluster
 
 
 def encode(docs: list[Document]) -> list[Result]:
     from pipeline.output.writers import dumps
 
-    return [Result(dumps(record), "error" in record) for record in map(Document.to_record, docs)]
+    return [Result(dumps(record), "error" in record, *_cluster_input(doc))
+            for doc, record in zip(docs, map(Document.to_record, docs))]
+
+
+def _cluster_input(doc: Document) -> tuple[bytes, str]:
+    if doc.signature is None:
+        return b"", ""
+    return doc.signature.tobytes(), doc.text[:EXCERPT_CHARS]
 
 
 def _process(docs: list[Document]) -> list[Result]:
