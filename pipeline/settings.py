@@ -53,6 +53,9 @@ SETTINGS = (
             "Chinese segmenter: rjieba (jieba's algorithm in Rust) or jieba"),
     Setting("shared", "", str, "folder of the evaluation sets, devsets/ and datasets/ "
             "(empty: ../shared beside the repository)"),
+    Setting("cluster_window", 10_000, _positive_int,
+            "repost clusters: distinct variants kept to match new posts against (memory: "
+            "about 4 KB each)"),
     Setting("token", "", str, "HTTP service: bearer token required on /v1/classify (empty: none)"),
     Setting("max_body_bytes", 1_000_000, _positive_int,
             "HTTP service: largest request body accepted (413 beyond)"),

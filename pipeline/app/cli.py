@@ -258,13 +258,14 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
     from pipeline.app.monitor import Monitor
+    from pipeline.cluster.reposts import RepostClusters
     from pipeline.engine.memory import settle
     from pipeline.engine.stages import Pipeline
     from pipeline.ingest.readers import ReadOptions, read_stream
     from pipeline.output.writers import dumps
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain, signatures=True)
-    monitor = Monitor(alerts)
+    monitor = Monitor(alerts, RepostClusters(window=resolve()["cluster_window"]))
     settle()
     options = ReadOptions(args.text_field, args.id_field)
     errors = 0

@@ -54,7 +54,7 @@ class Cluster:
 class RepostClusters:
     """Assigns texts, by their MinHash signatures, to clusters of near-duplicates."""
 
-    def __init__(self, threshold: float = 0.4, window: int = 20_000, text_chars: int = 200
+    def __init__(self, threshold: float = 0.4, window: int = 10_000, text_chars: int = 200
                  ) -> None:
         if not 0 < threshold <= 1 or window < 1:
             raise ValueError("threshold must be in (0, 1] and window at least 1")
