@@ -461,3 +461,36 @@ def test_a_guarded_pattern_finds_what_the_plain_one_finds(guarded, plain, data):
     found = plain.search(text)
     again = guarded.search(text)
     assert (found and found.span()) == (again and again.span())
+
+
+def _measure_spans(search, view: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    while (m := search(pos)) is not None:
+        spans.append(m.span())
+        pos = max(m.end(), m.start() + 1)
+    return spans
+
+
+def test_the_english_candidate_scan_finds_in_the_corpus_what_measure_search_finds():
+    """_EnglishScan tries MEASURE only where en.START_SIGN or en.START_WORD say a match can
+    start: a start they left out would lose measures."""
+    from pipeline.extract.measures import _EnglishScan
+    from pipeline.training.corpus import load_examples
+
+    for example in load_examples()[::5]:
+        view = normalize(example.text).view
+        assert _measure_spans(_EnglishScan(view).search, view) == \
+            _measure_spans(lambda pos: en.MEASURE.search(view, pos), view), example.id
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["US$", "us$", "HK$", "A$", "nz$", "$", "£", "¥", "RMB", "rmb", "Rs.", "USD", "12", "3,500",
+     "1.5", "Twenty", "-five", "hundred", "a dozen", "A", "Dozens", "tens of thousands", "XX",
+     "xx", "X", "xxxxxxx", ",000", "plus", "İ", "ten", "often", " ", "\n", "-", "million",
+     "yuan", "%", "cases", "to", "bn"]), max_size=10).map("".join))
+def test_the_english_candidate_scan_finds_what_measure_search_finds(view):
+    from pipeline.extract.measures import _EnglishScan
+
+    assert _measure_spans(_EnglishScan(view).search, view) == \
+        _measure_spans(lambda pos: en.MEASURE.search(view, pos), view)

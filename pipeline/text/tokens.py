@@ -185,9 +185,7 @@ class EnglishTokenizer:
         bare = spacy.blank("en")
         bare.vocab.lex_attr_getters = {}
         self._cut = bare.tokenizer
-        nlp = spacy.blank("en")
-        self._tokenizer = nlp.tokenizer
-        self._sentencizer = nlp.add_pipe("sentencizer")
+        self._sentence_pipeline = None  # built on the first explanation
         self._reset()
 
     def _reset(self) -> None:
@@ -250,9 +248,15 @@ class EnglishTokenizer:
         """Sentence spans of `view` by spaCy's sentencizer, over the tokens spaCy gives."""
         from spacy.attrs import IDX, SENT_START
 
+        if self._sentence_pipeline is None:
+            import spacy
+
+            nlp = spacy.blank("en")
+            self._sentence_pipeline = (nlp.tokenizer, nlp.add_pipe("sentencizer"))
+        tokenizer, sentencizer = self._sentence_pipeline
         sentences: list[tuple[int, int]] = []
         for offset, chunk in chunks(view):
-            doc = self._sentencizer(self._tokenizer(chunk))
+            doc = sentencizer(tokenizer(chunk))
             table = doc.to_array([IDX, SENT_START]).astype("int64")
             first = table[table[:, 1] == 1][:, 0].tolist()
             for start, end in zip(first, first[1:] + [len(chunk)]):
