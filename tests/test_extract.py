@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -480,7 +481,7 @@ def test_the_english_candidate_scan_finds_in_the_corpus_what_measure_search_find
     for example in load_examples()[::5]:
         view = normalize(example.text).view
         assert _measure_spans(_EnglishScan(view).search, view) == \
-            _measure_spans(lambda pos: en.MEASURE.search(view, pos), view), example.id
+            _measure_spans(partial(en.MEASURE.search, view), view), example.id
 
 
 @settings(max_examples=300, deadline=None)
@@ -493,4 +494,4 @@ def test_the_english_candidate_scan_finds_what_measure_search_finds(view):
     from pipeline.extract.measures import _EnglishScan
 
     assert _measure_spans(_EnglishScan(view).search, view) == \
-        _measure_spans(lambda pos: en.MEASURE.search(view, pos), view)
+        _measure_spans(partial(en.MEASURE.search, view), view)

@@ -21,9 +21,14 @@ _WORD = "|".join(sorted(_SMALL + _TENS, key=len, reverse=True))
 NUMBER_WORDS = (rf"\b(?:(?:{_WORD})(?:-(?:{'|'.join(_SMALL[:9])}))?"
                 rf"(?:\s(?:hundred|thousand|million|billion))?|a\sdozen|dozens|scores|"
                 rf"tens\sof\sthousands|hundreds\sof\sthousands|hundreds|thousands|millions)\b")
-DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Every repetition is bounded: a match then costs at most a few dozen steps wherever it is
+# tried, so a run of 16,000 digits or "1,1,1,..." is read in linear time (an unbounded one was
+# tried from each of the run's digits to its end: quadratic), and no count holds more digits
+# than Python may turn into an int (4,300). A longer run is cut into pieces that the "part of
+# a longer token" rule drops.
+DIGITS = r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?"
 # machine-translation debris: "65,438+00", "1.300 million" is handled by numbers.parse_en
-GARBLED = r"\d[\d,]*\+[\d,]+|\d{1,3},\d{1,2}(?![\d,])"
+GARBLED = r"\d[\d,]{0,30}\+[\d,]{1,30}|\d{1,3},\d{1,2}(?![\d,])"
 SCALE = r"(?:\s(?:million|billion|trillion|thousand)\b|(?:mn|bn|m|b|k)\b)"
 CURRENCY_PREFIX = (r"(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
                    r"Rs\.?|INR|SGD|AUD|CAD)\s?")
