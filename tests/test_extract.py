@@ -221,6 +221,18 @@ EN_MEASURES = [
     ("deposits of $10,000 to $25,000", [(10000, "range", "USD")]),
     ("opened 214 investigations, up from 167",
      [(214, "exact", "investigations"), (167, "exact", "investigations")]),
+    # issue 15: number words in compounds and at the start of a line
+    ("the ring enrolled more than three hundred and forty members",
+     [(340, "more_than", "members")]),
+    ("officers handed out two thousand six hundred and five flyers", [(2605, "exact", "flyers")]),
+    ("Fees rose.\nTwelve suspects were held", [(12, "exact", "suspects")]),
+    ("Fees rose 4%.\nNineteen victims came forward", [(4, "exact", "%"), (19, "exact", "victims")]),
+    ("the scheme reached nearly a million Canadians, who lost savings",
+     [(1000000, "about", "canadians")]),
+    ("they took more than half a billion dollars from savers", [(500000000, "more_than", "USD")]),
+    ("the firm hid a thousand accounts", [(1000, "exact", "accounts")]),
+    ("over 25 million Japanese were called", [(25000000, "more_than", "japanese")]),
+    ("agents visited 12 Chinese cities", [(12, "exact", "cities")]),  # an adjective here
 ]
 
 EN_EXCLUDED = [

@@ -233,11 +233,13 @@ _EN_SCALED = re.compile(
     re.I)
 
 
-def parse_en_words(text: str) -> int | None:
+def parse_en_words(text: str) -> int | float | None:
     """Return the value of number words: ten, twenty-five, a dozen, one hundred, two thousand."""
     words = re.split(r"[\s-]+", text.strip().lower().replace(" and ", " "))
     if " ".join(words) in _EN_UNITS:
         return _EN_UNITS[" ".join(words)]
+    if words in (["a"], ["an"], ["half", "a"]):
+        return 0.5 if words[0] == "half" else 1  # before a scale: a million, half a billion
     total = current = 0
     seen = False
     for w in words:
