@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -220,6 +221,18 @@ EN_MEASURES = [
     ("deposits of $10,000 to $25,000", [(10000, "range", "USD")]),
     ("opened 214 investigations, up from 167",
      [(214, "exact", "investigations"), (167, "exact", "investigations")]),
+    # issue 15: number words in compounds and at the start of a line
+    ("the ring enrolled more than three hundred and forty members",
+     [(340, "more_than", "members")]),
+    ("officers handed out two thousand six hundred and five flyers", [(2605, "exact", "flyers")]),
+    ("Fees rose.\nTwelve suspects were held", [(12, "exact", "suspects")]),
+    ("Fees rose 4%.\nNineteen victims came forward", [(4, "exact", "%"), (19, "exact", "victims")]),
+    ("the scheme reached nearly a million Canadians, who lost savings",
+     [(1000000, "about", "canadians")]),
+    ("they took more than half a billion dollars from savers", [(500000000, "more_than", "USD")]),
+    ("the firm hid a thousand accounts", [(1000, "exact", "accounts")]),
+    ("over 25 million Japanese were called", [(25000000, "more_than", "japanese")]),
+    ("agents visited 12 Chinese cities", [(12, "exact", "cities")]),  # an adjective here
 ]
 
 EN_EXCLUDED = [
@@ -457,3 +470,36 @@ def test_a_guarded_pattern_finds_what_the_plain_one_finds(guarded, plain, data):
     found = plain.search(text)
     again = guarded.search(text)
     assert (found and found.span()) == (again and again.span())
+
+
+def _measure_spans(search, view: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    while (m := search(pos)) is not None:
+        spans.append(m.span())
+        pos = max(m.end(), m.start() + 1)
+    return spans
+
+
+def test_the_english_candidate_scan_finds_in_the_corpus_what_measure_search_finds():
+    """_EnglishScan tries MEASURE only where en.START_SIGN or en.START_WORD say a match can
+    start: a start they left out would lose measures."""
+    from pipeline.extract.measures import _EnglishScan
+    from pipeline.training.corpus import load_examples
+
+    for example in load_examples()[::5]:
+        view = normalize(example.text).view
+        assert _measure_spans(_EnglishScan(view).search, view) == \
+            _measure_spans(partial(en.MEASURE.search, view), view), example.id
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["US$", "us$", "HK$", "A$", "nz$", "$", "£", "¥", "RMB", "rmb", "Rs.", "USD", "12", "3,500",
+     "1.5", "Twenty", "-five", "hundred", "a dozen", "A", "Dozens", "tens of thousands", "XX",
+     "xx", "X", "xxxxxxx", ",000", "plus", "İ", "ten", "often", " ", "\n", "-", "million",
+     "yuan", "%", "cases", "to", "bn"]), max_size=10).map("".join))
+def test_the_english_candidate_scan_finds_what_measure_search_finds(view):
+    from pipeline.extract.measures import _EnglishScan
+
+    assert _measure_spans(_EnglishScan(view).search, view) == \
+        _measure_spans(partial(en.MEASURE.search, view), view)

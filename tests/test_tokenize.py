@@ -126,3 +126,37 @@ def test_rjieba_loaded_without_its_default_instance_is_rjieba_itself():
         "assert ''.join(ours.cut(text)) == text and again.cut(text) == ours.cut(text)",
         "print('ok')")
     assert printed == "ok"
+
+
+EN_PHRASES = [
+    "Police said:\nthey don't know.\nMr. Lee's firm sent 1,200 e-mails (about 30%) to U.S. users.",
+    "Officers can't stop\tscams at 10am; $5.2m was lost... \"Call 110!\" she said.\n\nNext:",
+    "Over 3,000 residents\u00a0attended 12 talks - see https://example.org/a?b=c&d=1 now.",
+]
+
+
+@pytest.mark.parametrize("text", EN_PHRASES)
+def test_english_tokens_are_spacys_tokens_of_the_whole_text(text):
+    """Tokens are learned one space-free piece at a time and remembered: they must be what
+    spaCy's tokenizer gives for the whole text (its special cases and affixes included)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    expected = [(t.idx, t.idx + len(t)) for t in nlp.tokenizer(text) if not t.is_space]
+    for _ in range(2):  # learned, then remembered
+        tokens = SHARED_PIPELINE.tokenizer.tokenize(text, "en")
+        assert list(zip(tokens.starts, tokens.ends)) == expected
+    sentences = [(s.start_char, s.end_char) for s in nlp.add_pipe("sentencizer")(
+        nlp.tokenizer(text)).sents]
+    assert [text[s:e] for s, e in tokens.sentences] == [
+        text[s:e].strip() for s, e in sentences if text[s:e].strip()]
+
+
+def test_a_long_run_reaches_spacy_in_pieces_of_max_run_characters():
+    """spaCy's affix search is quadratic in a run's length: runs are cut at MAX_RUN."""
+    from pipeline.text.tokens import MAX_RUN
+
+    run = "ab" * MAX_RUN  # one word of 2 * MAX_RUN letters: no affix, so one token per piece
+    tokens = SHARED_PIPELINE.tokenizer.tokenize(f"x {run} y", "en")
+    assert list(zip(tokens.starts, tokens.ends)) == [
+        (0, 1), (2, 2 + MAX_RUN), (2 + MAX_RUN, 2 + 2 * MAX_RUN), (3 + 2 * MAX_RUN, 4 + 2 * MAX_RUN)]

@@ -364,11 +364,47 @@ def _same_sentence(view: str, a: int, b: int) -> bool:
 # ---------------------------------------------------------------- English
 
 
+class _EnglishScan:
+    """en.MEASURE.search(view, pos), found by trying MEASURE only where a match can start.
+
+    The next candidate of each kind (en.START_SIGN in the view, en.START_WORD in the lower-cased
+    view) is kept until the search passes it.
+    """
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        lower = view.lower()
+        self.lower = lower if len(lower) == len(view) else None  # İ -> i̇: no lower-case scan
+        self.sign = self.word = -1
+
+    def search(self, pos: int) -> re.Match | None:
+        view, lower = self.view, self.lower
+        if lower is None:
+            return en.MEASURE.search(view, pos)
+        end = len(view) + 1
+        while pos <= len(view):
+            if self.sign < pos:
+                found = en.START_SIGN.search(view, pos)
+                self.sign = found.start() if found else end
+            if self.word < pos:
+                found = en.START_WORD.search(lower, pos)
+                self.word = found.start() if found else end
+            at = min(self.sign, self.word)
+            if at == end:
+                return None
+            m = en.MEASURE.match(view, at)
+            if m is not None:
+                return m
+            pos = at + 1
+        return None
+
+
 def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
     out: list[Measure] = []
     pos = 0
+    scan = _EnglishScan(view)
     while True:
-        m = en.MEASURE.search(view, pos)
+        m = scan.search(pos)
         if m is None:
             return out
         if m.group("num2") and not _en_range_ok(m):

@@ -27,6 +27,7 @@ from functools import lru_cache
 import cn2an
 
 Value = int | float
+MAX_DIGITS = 40  # characters of the longest number read (the regexes admit fewer)
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ def to_value(amount: Decimal) -> Value:
 def parse_arabic(text: str) -> Decimal | None:
     """Return the value of digits such as "3,500" or "28.6", or None when not well-formed."""
     text = text.strip()
-    if not _ARABIC.fullmatch(text):
-        return None
+    if len(text) > MAX_DIGITS or not _ARABIC.fullmatch(text):
+        return None  # more digits than any count: no int conversion of 4,300 digits
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
@@ -115,7 +116,7 @@ def parse_zh(text: str) -> Number | None:
     Returns None when `text` is not a number at all; a Number with value None when it is
     redacted, vague or garbled.
     """
-    if text.isdigit() and text.isascii():  # most numbers: plain digits
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most: plain digits
         return Number(int(text))
     text = text.strip().replace(" ", "")
     if not text:
@@ -232,11 +233,13 @@ _EN_SCALED = re.compile(
     re.I)
 
 
-def parse_en_words(text: str) -> int | None:
+def parse_en_words(text: str) -> int | float | None:
     """Return the value of number words: ten, twenty-five, a dozen, one hundred, two thousand."""
     words = re.split(r"[\s-]+", text.strip().lower().replace(" and ", " "))
     if " ".join(words) in _EN_UNITS:
         return _EN_UNITS[" ".join(words)]
+    if words in (["a"], ["an"], ["half", "a"]):
+        return 0.5 if words[0] == "half" else 1  # before a scale: a million, half a billion
     total = current = 0
     seen = False
     for w in words:

@@ -18,12 +18,22 @@ _SMALL = _words("one two three four five six seven eight nine ten eleven twelve 
                 "fourteen fifteen sixteen seventeen eighteen nineteen")
 _TENS = _words("twenty thirty forty fifty sixty seventy eighty ninety")
 _WORD = "|".join(sorted(_SMALL + _TENS, key=len, reverse=True))
-NUMBER_WORDS = (rf"\b(?:(?:{_WORD})(?:-(?:{'|'.join(_SMALL[:9])}))?"
-                rf"(?:\s(?:hundred|thousand|million|billion))?|a\sdozen|dozens|scores|"
+_ONE_WORD = rf"(?:{_WORD})(?:-(?:{'|'.join(_SMALL[:9])}))?"  # ten, twenty-five
+_SCALE_WORD = r"\s(?:hundred|thousand|million|billion)"
+# compounds go on only after a scale word: "two hundred and fifty", "three thousand five
+# hundred" (never "three and four"); "a million", "half a billion"
+NUMBER_WORDS = (rf"\b(?:{_ONE_WORD}(?:{_SCALE_WORD}(?:\s(?:and\s)?{_ONE_WORD}"
+                rf"(?:{_SCALE_WORD}(?:\s(?:and\s)?{_ONE_WORD})?)?)?)?|"
+                rf"(?:half\s)?a(?:{_SCALE_WORD})|a\sdozen|dozens|scores|"
                 rf"tens\sof\sthousands|hundreds\sof\sthousands|hundreds|thousands|millions)\b")
-DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Every repetition is bounded: a match then costs at most a few dozen steps wherever it is
+# tried, so a run of 16,000 digits or "1,1,1,..." is read in linear time (an unbounded one was
+# tried from each of the run's digits to its end: quadratic), and no count holds more digits
+# than Python may turn into an int (4,300). A longer run is cut into pieces that the "part of
+# a longer token" rule drops.
+DIGITS = r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?"
 # machine-translation debris: "65,438+00", "1.300 million" is handled by numbers.parse_en
-GARBLED = r"\d[\d,]*\+[\d,]+|\d{1,3},\d{1,2}(?![\d,])"
+GARBLED = r"\d[\d,]{0,30}\+[\d,]{1,30}|\d{1,3},\d{1,2}(?![\d,])"
 SCALE = r"(?:\s(?:million|billion|trillion|thousand)\b|(?:mn|bn|m|b|k)\b)"
 CURRENCY_PREFIX = (r"(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
                    r"Rs\.?|INR|SGD|AUD|CAD)\s?")
@@ -43,6 +53,32 @@ _TAIL = (rf"(?P<tail>\s?-?\s?{CURRENCY_SUFFIX}|\s?%|\s(?:percent|per\scent)\b|"
 # prefixes (the guard lets the engine skip every other position)
 _FIRST = r"[\d$£€¥]|\b[a-z]|(?:US|HK|NT|A|C|S|NZ|RM)\$"
 MEASURE = guarded(_FIRST, _NUMBER + _RANGE + _TAIL, re.I)
+
+
+def _trie(words: list[str]) -> str:
+    """One regex for `words` with shared prefixes factored out: the engine compares a few
+    characters per position instead of trying every word."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[:1], []).append(word[1:])
+    ends = "" in heads
+    parts = [re.escape(head) + _trie(rest) for head, rest in sorted(heads.items()) if head]
+    if not parts:
+        return ""
+    return "(?:" + "|".join(parts) + ")" + ("?" if ends else "")
+
+
+# Where a MEASURE match can start, found in two cheap passes instead of one search that tries
+# the whole pattern at every word: a digit or currency sign (in the view), or a word that can
+# begin a match (in the lower-cased view): a number word, a redaction, a currency code, the
+# letters of US$-style prefixes. A superset: MEASURE.match decides at each candidate, and
+# tests/test_extract.py checks that the scan finds what MEASURE.search finds.
+START_SIGN = re.compile(r"[\d$£€¥]")
+_START_WORDS = (_SMALL + _TENS + _words("dozens scores tens hundreds thousands millions rmb usd "
+                                        "hkd eur gbp cny ntd rs inr sgd aud cad")
+                + ["x" * n for n in range(1, 7)])
+START_WORD = re.compile(r"(?:us|hk|nt|nz|rm|[acs])(?=\$)|\ba(?=\s)|\bhalf\sa\s|\b"
+                        + _trie(_START_WORDS) + r"(?![a-z])")
 # the same without a range, for "$126,000 to 83 consumers" (two figures, not a range)
 MEASURE_SINGLE = re.compile(_NUMBER + _NO_RANGE + _TAIL, re.I)
 CURRENCY_UNITS = {"$": "USD", "us$": "USD", "hk$": "HKD", "nt$": "TWD", "a$": "AUD", "c$": "CAD",
@@ -99,9 +135,12 @@ NOT_NOUNS = (r"was|has|is|its|this|thus|us|plus|less|unless|across|as|yes|his|he
              r"days|weeks|hours|minutes|seconds|decades|percents|dollars|pounds|euros|"
              r"patacas|pesos|rupees|others|whereas|does|goes|includes|involves|remains|"
              r"means|becomes|comes|gets|makes|takes|gives|says|seems|shows")
+# people by where they are from: "a million Americans", "180 million Chinese"
+PEOPLE_OF = (r"(?-i:[A-Z][a-z]+(?:ans|ese))(?=[,;.]|\s(?:were|are|was|have|had|who|living|"
+             r"from|in|on|and)\b)")  # a noun, not an adjective: "12 Chinese cities"
 PLURAL_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,5}}?[ \t-]+[\"“]?"
-    rf"(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s)\b")
+    rf"(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s|{PEOPLE_OF})\b")
 TIME_AFTER = re.compile(r"[\s-]+(?:years?|yrs?|quarters?|nights?|weekends?|months?|days?|weeks?|"
                         r"hours?|minutes?|decades?)\b", re.I)
 
@@ -126,7 +165,7 @@ LEFT_EXCLUDE = re.compile(
     r"aged?|ages|route|flight|chapter|rule|part|paragraph|item|level|grade|version|since|in\s+the"
     r"\s+year|year|years|until|till|circa|c\.|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
     r"apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
-    r"dec(?:ember)?)\.?\s)$", re.I)
+    r"dec(?:ember)?)\.?\s)\Z", re.I)  # \Z: "$" also matches before a final newline
 # "the 23 cases": a figure given before, restated
 THE_LEFT = re.compile(r"\b(?:(?:of|for|to)\s+the|these|those)\s+$", re.I)
 # "Investigations opened: 118", "Complaints and tips received: 392"

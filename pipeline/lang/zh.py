@@ -13,14 +13,16 @@ from . import guarded
 
 # ------------------------------------------------------------------ numbers
 
-ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Repetitions are bounded (as in en.DIGITS): linear time on any run, and no number longer
+# than Python turns into an int
+ARABIC = r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?"
 # 3亿1,200万, 2万8千: digits with inner multipliers
-ARABIC_COMPOUND = r"\d+(?:\.\d+)?(?:亿\d[\d,]*(?:\.\d+)?万?|万\d+千)"
+ARABIC_COMPOUND = r"\d{1,24}(?:\.\d{1,12})?(?:亿\d[\d,]{0,30}(?:\.\d{1,12})?万?|万\d{1,24}千)"
 # a Chinese numeral starts with a digit or 十/廿/卅 (万/千/百 alone start idioms: 万家, 千方百计)
-CN_NUMERAL = (r"[零〇○一二两三四五六七八九十廿卅][零〇○一二两三四五六七八九十廿卅百千万亿]*"
-              r"(?:点[零〇一二三四五六七八九]+)?")
-REDACTED = r"[Xx×*]+(?:\.[Xx×*]+)?|[?？]+"
-VAGUE = r"十几|(?:数|几|上)(?:十|百|千|万|亿)(?:[十百千万亿])*|成千上万|成百上千"
+CN_NUMERAL = (r"[零〇○一二两三四五六七八九十廿卅][零〇○一二两三四五六七八九十廿卅百千万亿]{0,24}"
+              r"(?:点[零〇一二三四五六七八九]{1,12})?")
+REDACTED = r"[Xx×*]{1,12}(?:\.[Xx×*]{1,12})?|[?？]{1,12}"
+VAGUE = r"十几|(?:数|几|上)(?:十|百|千|万|亿)[十百千万亿]{0,6}|成千上万|成百上千"
 # 近万名, 逾百名, 近亿元: a bare multiplier after a qualifier is one of it
 BARE = r"(?<=[近逾超约])(?:十万|百万|千万|百|千|万|亿)"
 MULTIPLIER = r"万亿|十万|百万|千万|万|亿|千"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from collections.abc import Iterator
-from itertools import accumulate, compress
+from collections.abc import Callable, Iterator
+from itertools import accumulate, compress, repeat
 from operator import not_
 from typing import Protocol
 
@@ -22,6 +22,9 @@ SEGMENTERS = ("rjieba", "jieba")
 USER_DICT = os.path.join(DATA_DIR, "userdict.txt")
 _OFFSET = np.dtype(f"uint{8 * array('I').itemsize}")  # numpy's twin of the offset arrays
 _CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge document
+MAX_RUN = 100  # characters of one whitespace-free run that spaCy sees at once
+MAX_REMEMBERED = 500_000  # distinct English pieces kept with their tokens before starting over
+_WHITESPACE_SPLIT = re.compile(r"(\s+)")
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
 
 
@@ -33,13 +36,14 @@ class Tokens:
     training need, are worked out from them on first use. Long documents keep offsets only.
     """
 
-    __slots__ = ("_starts", "_ends", "strings", "_sentences", "_view")
+    __slots__ = ("_starts", "_ends", "strings", "_sentences", "_view", "_split")
 
     def __init__(self, starts: array | None, ends: array | None,
                  sentences: list[tuple[int, int]] | None, strings: list[str] | None = None,
-                 view: str | None = None) -> None:
+                 view: str | None = None,
+                 split: Callable[[str], list[tuple[int, int]]] | None = None) -> None:
         self._starts, self._ends, self.strings = starts, ends, strings
-        self._sentences, self._view = sentences, view
+        self._sentences, self._view, self._split = sentences, view, split or split_sentences
 
     @property
     def starts(self) -> array:
@@ -59,7 +63,7 @@ class Tokens:
     @property
     def sentences(self) -> list[tuple[int, int]]:
         if self._sentences is None:
-            self._sentences = split_sentences(self._view or "")
+            self._sentences = self._split(self._view or "")
         return self._sentences
 
     def words(self, view: str) -> Iterator[str]:
@@ -158,40 +162,128 @@ def make_segmenter(name: str = "rjieba") -> Segmenter:
     raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
 
 
+class EnglishTokenizer:
+    """spaCy's blank English tokenizer, run once per distinct piece of text between spaces.
+
+    spaCy cuts text at whitespace and tokenizes each run on its own (its special cases hold no
+    whitespace but whitespace itself), so a run's tokens never depend on its neighbours. spaCy
+    caches runs too, but stops saving to its cache for the rest of a document once a special
+    case has been seen (spaCy #1250), and a lone newline is one: after the first line break of
+    a report every word went through the affix regexes again, at 0.4 MB/s. Here a view is cut
+    at spaces (one C call), every distinct piece is tokenized once, its token offsets kept in
+    flat arrays, and a view's tokens are assembled from them with numpy. A run longer than
+    MAX_RUN is cut into pieces of MAX_RUN first: spaCy's affix search is quadratic in a run's
+    length (16 KB of "=" took 20-55 s), and no word is that long. The vocabulary that learns
+    pieces computes no lexical attributes (half of spaCy's time, and no boundary depends on
+    them); sentences come from a full pipeline's sentencizer, only when asked for
+    (explanations), over the same tokens.
+    """
+
+    def __init__(self) -> None:
+        import spacy
+
+        bare = spacy.blank("en")
+        bare.vocab.lex_attr_getters = {}
+        self._cut = bare.tokenizer
+        self._sentence_pipeline = None  # built on the first explanation
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._first = np.zeros(1024, np.int64)  # per piece id: where its tokens start in _rel
+        self._count = np.zeros(1024, np.int64)  # per piece id: how many tokens it has
+        self._rel = np.zeros((4096, 2), np.int64)  # token (start, end) relative to its piece
+        self._pieces = self._tokens = 0
+
+    def _learn(self, piece: str) -> int:
+        """The id of `piece` (text without spaces), tokenized by spaCy and stored."""
+        tokens: list[tuple[int, int]] = []
+        at = 0
+        for i, run in enumerate(_WHITESPACE_SPLIT.split(piece)):  # newlines, tabs ...
+            if i % 2 == 0:
+                for cut in range(0, len(run), MAX_RUN):
+                    base = at + cut
+                    tokens += [(base + t.idx, base + t.idx + len(t))
+                               for t in self._cut(run[cut:cut + MAX_RUN])]
+            at += len(run)
+        if self._pieces == len(self._first):
+            self._first = np.resize(self._first, 2 * self._pieces)
+            self._count = np.resize(self._count, 2 * self._pieces)
+        while self._tokens + len(tokens) > len(self._rel):
+            self._rel = np.resize(self._rel, (2 * len(self._rel), 2))
+        piece_id = self._pieces
+        self._first[piece_id], self._count[piece_id] = self._tokens, len(tokens)
+        if tokens:
+            self._rel[self._tokens:self._tokens + len(tokens)] = tokens
+        self._tokens += len(tokens)
+        self._pieces += 1
+        if len(piece) <= MAX_RUN:  # a long piece is tokenized each time: no memory for junk
+            self._ids[piece] = piece_id
+        return piece_id
+
+    def add_offsets(self, chunk: str, offset: int, starts: array, ends: array) -> None:
+        """Append the view offsets of the tokens of `chunk` (at `offset` in its view)."""
+        if self._pieces > MAX_REMEMBERED:
+            self._reset()  # a bound on memory: a huge document of distinct pieces
+        pieces = chunk.split(" ")
+        lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
+        piece_starts = np.cumsum(lengths + 1) - (lengths + 1) + offset
+        ids = np.fromiter(map(self._ids.get, pieces, repeat(-1)), np.int64, len(pieces))
+        for i in np.flatnonzero(ids < 0).tolist():
+            ids[i] = self._ids.get(pieces[i], -1)  # a piece seen twice in this chunk
+            if ids[i] < 0:
+                ids[i] = self._learn(pieces[i])
+        counts = self._count[ids]
+        total = int(counts.sum())
+        if not total:
+            return
+        firsts = np.cumsum(counts) - counts  # where each piece's tokens start in the output
+        flat = np.repeat(self._first[ids] - firsts, counts) + np.arange(total)
+        bases = np.repeat(piece_starts, counts)
+        rel = self._rel[flat]
+        starts.frombytes((bases + rel[:, 0]).astype(_OFFSET).tobytes())
+        ends.frombytes((bases + rel[:, 1]).astype(_OFFSET).tobytes())
+
+    def sentences(self, view: str) -> list[tuple[int, int]]:
+        """Sentence spans of `view` by spaCy's sentencizer, over the tokens spaCy gives."""
+        from spacy.attrs import IDX, SENT_START
+
+        if self._sentence_pipeline is None:
+            import spacy
+
+            nlp = spacy.blank("en")
+            self._sentence_pipeline = (nlp.tokenizer, nlp.add_pipe("sentencizer"))
+        tokenizer, sentencizer = self._sentence_pipeline
+        sentences: list[tuple[int, int]] = []
+        for offset, chunk in chunks(view):
+            doc = sentencizer(tokenizer(chunk))
+            table = doc.to_array([IDX, SENT_START]).astype("int64")
+            first = table[table[:, 1] == 1][:, 0].tolist()
+            for start, end in zip(first, first[1:] + [len(chunk)]):
+                _append_trimmed(view, offset + start, offset + end, sentences)
+        return sentences
+
+
 class Tokenizer:
     """Splits an analysis view into tokens and sentences by language."""
 
     def __init__(self, segmenter: str = "rjieba") -> None:
         self._segmenter = make_segmenter(segmenter)
-        self._english = None
+        self._english: EnglishTokenizer | None = None
 
-    def _english_pipeline(self):
+    def _english_tokenizer(self) -> EnglishTokenizer:
         """spaCy's blank English tokenizer and its sentencizer, built on first use."""
         if self._english is None:
-            import spacy
-
-            nlp = spacy.blank("en")
-            self._english = (nlp.tokenizer, nlp.add_pipe("sentencizer"))
+            self._english = EnglishTokenizer()
         return self._english
 
     def tokenize(self, view: str, lang: str) -> Tokens:
         starts, ends = array("I"), array("I")
         if lang == "en":
-            from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
-
-            tokenizer, sentencizer = self._english_pipeline()
-            sentences = []
+            english = self._english_tokenizer()
             for offset, chunk in chunks(view):
-                doc = sentencizer(tokenizer(chunk))
-                # whole columns at once: iterating Tokens in Python costs more than tokenizing
-                table = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).astype("int64")
-                words = table[table[:, 2] == 0]
-                starts.extend((words[:, 0] + offset).tolist())
-                ends.extend((words[:, 0] + words[:, 1] + offset).tolist())
-                first = table[table[:, 3] == 1][:, 0].tolist()
-                for start, end in zip(first, first[1:] + [len(chunk)]):
-                    _append_trimmed(view, offset + start, offset + end, sentences)
-            return Tokens(starts, ends, sentences)
+                english.add_offsets(chunk, offset, starts, ends)
+            return Tokens(starts, ends, None, None, view, english.sentences)
         if len(view) <= _CHUNK:  # offsets on demand, from the strings
             words = self._cut(view)
             return Tokens(None, None, None, words, view)

@@ -1,0 +1,82 @@
+"""Linear time on hostile text: runs of one character or one short pattern, at two sizes.
+
+Each input goes through normalize, language detection, both tokenizers and both extractors.
+The test compares the time at 6x the size with the time at 1x (the best of a few runs each, so
+a busy machine slows both alike): a linear step gives about 6, a quadratic one about 36 (less
+while a linear part still dominates: sizes below a few KB hid "1,1,1,..."). It fails above 15
+twice in a row (one slow moment of a shared machine is no trend), never on a
+wall-clock limit.
+"""
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.measures import extract_measures
+from pipeline.text.normalize import detect_language, normalize
+from pipeline.text.tokens import Tokenizer
+
+SMALL, FACTOR, LIMIT = 6000, 6, 15
+TOKENIZER = Tokenizer()
+
+# each took seconds to minutes at 16-40 KB before the fix (issue 17, defect 2)
+HOSTILE = ["=", "*", "!", "(", "？", "[", "]", "1,000,000,", "1,", "1,000+", "三", "X", "?",
+           "1.1.", "一", "×", "—"]
+
+
+def _work(text: str) -> None:
+    view = normalize(text).view
+    detect_language(view)
+    for lang in ("en", "zh"):
+        TOKENIZER.tokenize(view, lang)
+        extract_measures(view, lang)
+
+
+def _best(text: str, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        _work(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _growth(unit: str) -> float:
+    """How much longer FACTOR times the text takes than the text (the lower of two tries)."""
+    def text(n: int) -> str:
+        return (unit * (n // len(unit) + 1))[:n]
+
+    _work(text(SMALL))  # first use: spaCy, jieba, caches
+    growth = float("inf")
+    for _ in range(2):
+        small = max(_best(text(SMALL), 5), 1e-4)  # below 0.1 ms the clock decides, not the code
+        growth = min(growth, _best(text(SMALL * FACTOR), 3) / small)
+        if growth < LIMIT:
+            break
+    return growth
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_a_run_of_hostile_text_takes_linear_time(unit):
+    assert _growth(unit) < LIMIT
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.sampled_from("1,.+-=*([])?？X x三万元$ 个%"), min_size=1, max_size=5))
+def test_any_short_pattern_repeated_takes_linear_time(unit):
+    assert _growth(unit) < LIMIT
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Police seized 30 phones. " + "9" * 5000 + " cases", "en"),
+    ("Police seized 30 phones. 1" + ",000" * 1500 + " cases", "en"),
+    ("警方缴获手机30部。" + "9" * 5000 + "起", "zh"),
+])
+def test_a_number_of_thousands_of_digits_leaves_the_other_measures(text, lang):
+    """Python turns at most 4,300 digits into an int: a longer number erased every measure of
+    its document (issue 17, defect 13). It is no count; the others stay."""
+    measures, warnings = extract_measures(normalize(text).view, lang)
+    assert [(m.count, m.unit) for m in measures] == [(30, "phones" if lang == "en" else "部")]
+    assert not [w for w in warnings if "failed" in w]
