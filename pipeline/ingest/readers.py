@@ -25,16 +25,18 @@ Reader = Callable[[str, str, "ReadOptions"], Iterator[Document]]
 
 class ReadOptions:
     def __init__(self, text_field: str = "text", id_field: str = "id",
-                 split: bool = False) -> None:
+                 split: bool = False, ocr: bool = False) -> None:
         self.text_field = text_field
         self.id_field = id_field
         self.split = split
+        self.ocr = ocr
 
 
 def read_documents(inputs: Iterable[str], text_field: str = "text", id_field: str = "id",
-                   split: bool = False, stdin: IO[bytes] | None = None) -> Iterator[Document]:
+                   split: bool = False, stdin: IO[bytes] | None = None,
+                   ocr: bool = False) -> Iterator[Document]:
     """Yield a Document for every record of `inputs` (paths, directories, globs, "-")."""
-    options = ReadOptions(text_field, id_field, split)
+    options = ReadOptions(text_field, id_field, split, ocr)
     for item in inputs:
         if item == "-":
             yield from read_stream(stdin or sys.stdin.buffer, "stdin", options)
@@ -156,25 +158,10 @@ def read_docx(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
 
 
 def read_pdf(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    import logging
+    from pipeline.ingest.pdf import read_pdf_text
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise InputError(f"{shown}: the PDF is encrypted; save an unprotected copy first")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as e:
-        raise InputError(f"{shown}: not a readable PDF ({e}); check that the file is complete"
-                         ) from None
-    text = "\n".join(pages)
-    if not text.strip():
-        raise InputError(f"{shown}: the PDF has no text layer (a scan?); run OCR on it first, "
-                         "e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`, then classify out.pdf")
-    yield from _whole_text(shown, text, {"format": "pdf", "pages": len(pages)}, [], options)
+    text, meta, warnings = read_pdf_text(path, shown, ocr=options.ocr)
+    yield from _whole_text(shown, text, meta, warnings, options)
 
 
 def _record_document(obj: Any, where: str, default_id: str, source: str,

@@ -1,0 +1,85 @@
+"""Format readers on renders of our own texts: PDF layout, web pages, Word files, scans."""
+
+import re
+
+import pytest
+import render
+
+from pipeline.ingest.pdf import MAX_PAGES
+from pipeline.ingest.readers import read_documents
+
+ZH = ("青禾县公安局开展打击整治养老诈骗宣传活动\n"
+      "今年以来，青禾县公安局深入社区、公园和老年大学开展防范养老诈骗宣传，共举办讲座二十六场，"
+      "发放宣传资料一万二千余份，悬挂横幅八十条，劝阻可疑转账十七笔，为老年人挽回损失九十余万元。"
+      "民警提醒，凡是以高额回报、免费体检、以房养老为名要求转账的，都是诈骗。\n"
+      "下一步，县公安局将继续联合民政、市场监管部门检查养老机构和保健品门店，"
+      "对发现的问题线索逐一核查，依法严厉打击侵害老年人合法权益的违法犯罪活动。") * 2
+EN = ("Harbor County police held a week of talks on grandparent scams\n"
+      "Officers visited senior centres, libraries and churches across the county and spoke to "
+      "more than 1,400 residents about calls from people who pretend to be a grandchild in "
+      "trouble. They handed out about 2,300 leaflets and stopped nine transfers at local banks.\n"
+      "Detectives said the callers often ask for gift cards or cash sent by courier, and that "
+      "no real relative or lawyer asks for payment in gift cards.") * 2
+
+
+def squash(text):
+    return re.sub(r"\s+", "", text)
+
+
+def read_one(path, **options):
+    [doc] = read_documents([str(path)], **options)
+    return doc
+
+
+@pytest.mark.parametrize("text", [ZH, EN], ids=["zh", "en"])
+@pytest.mark.parametrize("columns", [1, 2])
+def test_pdf_drops_furniture_and_reads_columns_in_order(tmp_path, text, columns):
+    path = tmp_path / "bulletin.pdf"
+    path.write_bytes(render.to_pdf(text, columns=columns, lines_per_page=6))
+    doc = read_one(path)
+    assert doc.error is None, doc.error
+    assert doc.meta["pages"] >= 2 and doc.meta["chars"] == len(doc.text)
+    assert squash(doc.text) == squash(text)  # in order, no header, no page number
+    for furniture in ("简报", "Bulletin", "第 1 页", "Page 1", "- 2 -"):
+        assert furniture not in doc.text
+
+
+def test_pdf_header_of_a_single_page_is_dropped_by_its_size(tmp_path):
+    path = tmp_path / "one.pdf"
+    path.write_bytes(render.to_pdf(ZH[:200], lines_per_page=40))
+    doc = read_one(path)
+    assert doc.meta["pages"] == 1
+    assert squash(doc.text) == squash(ZH[:200])
+
+
+def test_pdf_over_the_page_limit_is_an_error_record(tmp_path, monkeypatch):
+    import pipeline.ingest.pdf as pdf
+
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render.to_pdf(ZH, lines_per_page=3))
+    monkeypatch.setattr(pdf, "MAX_PAGES", 2)
+    doc = read_one(path)
+    assert "more than the 2 fraudtag reads" in doc.error and "split it" in doc.error
+    assert MAX_PAGES >= 1000
+
+
+def test_pdf_over_the_time_limit_is_an_error_record(tmp_path, monkeypatch):
+    import pipeline.ingest.pdf as pdf
+
+    path = tmp_path / "slow.pdf"
+    path.write_bytes(render.to_pdf(ZH, lines_per_page=3))
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.0)
+    doc = read_one(path)
+    assert "reading took over 0 s at page 1" in doc.error
+
+
+def test_pdf_without_text_layer_says_to_use_ocr(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.rect(100, 100, 200, 200, fill=1)
+    pdf.showPage()
+    pdf.save()
+    doc = read_one(path)
+    assert "no text layer" in doc.error and "--ocr" in doc.error
