@@ -83,3 +83,37 @@ def test_pdf_without_text_layer_says_to_use_ocr(tmp_path):
     pdf.save()
     doc = read_one(path)
     assert "no text layer" in doc.error and "--ocr" in doc.error
+
+
+@pytest.mark.parametrize("text", [ZH, EN], ids=["zh", "en"])
+def test_html_main_content_only_title_first(tmp_path, text):
+    path = tmp_path / "page.html"
+    path.write_bytes(render.to_html(text))
+    doc = read_one(path)
+    assert doc.error is None, doc.error
+    assert doc.text.split("\n")[0] == text.split("\n")[0]
+    assert squash(doc.text) == squash(text)
+    for furniture in ("98765", "访问量", "备案", "ICP", "分享", "首页", "版权所有", "相关新闻",
+                      "visits", "1024"):
+        assert furniture not in doc.text
+    assert doc.meta["title"].startswith(text.split("\n")[0])
+
+
+def test_html_counters_inside_the_article_are_dropped(tmp_path):
+    body = "".join(f"<p>{p}</p>" for p in ZH.split("\n")[1:3])
+    page = (f"<html><head><title>通报</title></head><body><article><h1>养老诈骗通报</h1>"
+            f"<p>发布时间：2023-05-06 浏览次数：4321</p>{body}<p>【打印】【关闭】</p>"
+            "</article></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read_one(path)
+    assert doc.text.startswith("养老诈骗通报\n今年以来")
+    assert "4321" not in doc.text and "打印" not in doc.text
+
+
+def test_html_fragment_without_main_content_drops_nav_and_footer(tmp_path):
+    page = ("<nav>首页 访问量 98765</nav><div class='share-bar'>分享到 微信</div>"
+            "<p>共发放宣传资料1500余份</p><footer>备案号 京ICP备12345678号</footer>")
+    path = tmp_path / "fragment.htm"
+    path.write_text(page, encoding="utf-8")
+    assert read_one(path).text == "共发放宣传资料1500余份"

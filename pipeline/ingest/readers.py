@@ -116,15 +116,10 @@ def read_plain(path: str, shown: str, options: ReadOptions) -> Iterator[Document
 
 
 def read_html(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    from bs4 import BeautifulSoup
+    from pipeline.ingest.html import html_text
 
     markup, meta, warnings = _read_text_file(path, shown)
-    soup = BeautifulSoup(markup, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for hidden in soup(["script", "style", "noscript", "template", "head"]):
-        hidden.decompose()
-    lines = [line.strip() for line in soup.get_text("\n").splitlines()]
-    text = "\n".join(line for line in lines if line)
+    text, title = html_text(markup)
     if title:
         meta["title"] = title
     yield from _whole_text(shown, text, meta, warnings, options)
