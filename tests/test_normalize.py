@@ -71,6 +71,8 @@ LINE_JOINS = [
     ("we did\n- talks\n- visits", "we did\n- talks\n- visits"),
     ("Page one\n\nPage two", "Page one\nPage two"),  # a paragraph break stays a break
     ("anti-\nFraud", "anti- Fraud"),  # a capital after the hyphen: not a split word
+    ("共发放宣传资料15\n00余份", "共发放宣传资料1500余份"),  # a number split in a Chinese line
+    ("rooms 12\n34 people", "rooms 12 34 people"),  # two numbers in an English one
 ]
 
 

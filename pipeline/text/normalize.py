@@ -181,8 +181,9 @@ def _soft_breaks(text: str) -> list[tuple[int, int, str]]:
             k -= 1
         if text[k] in _SENTENCE_END or _ITEM_START.match(text, end):
             continue
-        if _CJK.match(before) or _CJK.match(after):
-            joins.append((start, end, ""))
+        if (_CJK.match(before) or _CJK.match(after)
+                or (before.isdigit() and after.isdigit() and _CJK.search(text, start - 12, start))):
+            joins.append((start, end, ""))  # a number split in a Chinese line: joined too
         elif (before == "-" and start >= 2 and text[start - 2].isascii()
               and text[start - 2].isalpha() and after.islower()):
             joins.append((start - 1, end, ""))  # infor- + mation
