@@ -117,3 +117,99 @@ def test_html_fragment_without_main_content_drops_nav_and_footer(tmp_path):
     path = tmp_path / "fragment.htm"
     path.write_text(page, encoding="utf-8")
     assert read_one(path).text == "共发放宣传资料1500余份"
+
+
+def _docx(path, body, parts=None):
+    """A minimal .docx whose body XML is `body` (written straight, as a hostile file would be)."""
+    import zipfile
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+                   '2006/content-types"><Default Extension="rels" ContentType="application/'
+                   'vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/'
+                   'document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels",
+                   '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                   'Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {w}><w:body>{body}'
+                   "</w:body></w:document>")
+        for name, xml in (parts or {}).items():
+            z.writestr(name, f'<?xml version="1.0"?><w:hdr {w}>{xml}</w:hdr>')
+
+
+@pytest.mark.parametrize("text", [ZH, EN], ids=["zh", "en"])
+def test_docx_line_breaks_table_and_header_apart(tmp_path, text):
+    path = tmp_path / "brief.docx"
+    path.write_bytes(render.to_docx(text))
+    doc = read_one(path)
+    assert doc.error is None, doc.error
+    lines = doc.text.split("\n")
+    row = lines.index("报送单位\t反诈中心")  # a row as a line, after the first paragraph
+    assert lines[row + 1] == "联系人\t张警官"
+    assert squash("".join(lines[:row])) == squash(text.split("\n")[0])
+    assert squash(doc.text) == squash(text.split("\n")[0] + "报送单位反诈中心联系人张警官"
+                                      + "".join(text.split("\n")[1:]))
+    assert len(lines) > len(text.split("\n")) + 2  # the manual line breaks are kept
+    assert doc.meta["header"] == "青禾县反诈中心 内部资料 2023年第4期"
+    assert doc.meta["footer"] == "第 1 页" and "第 1 页" not in doc.text
+
+
+def test_docx_text_boxes_tabs_and_nested_tables(tmp_path):
+    path = tmp_path / "box.docx"
+    cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    inner = f"<w:tbl><w:tr>{cell.format('内')}{cell.format('表')}</w:tr></w:tbl>"
+    _docx(path, "<w:p><w:r><w:t>共发放</w:t><w:tab/><w:t>资料</w:t><w:br/><w:t>1500余份</w:t>"
+                "</w:r><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>框中字</w:t></w:r></w:p>"
+                "</w:txbxContent></w:pict></w:r></w:p>"
+                f"<w:tbl><w:tr>{cell.format('甲')}{cell.format('甲')}{cell.format('乙')}</w:tr>"
+                f"<w:tr><w:tc>{inner}</w:tc>{cell.format('丙')}</w:tr></w:tbl>"
+                "<w:p><w:r><w:delText>删掉的</w:delText><w:t>留下的</w:t></w:r></w:p>")
+    doc = read_one(path)
+    assert doc.text == "框中字\n共发放\t资料\n1500余份\n甲\t乙\n内\t表\t丙\n留下的"
+
+
+def test_docx_limits_paragraphs_and_decompressed_size(tmp_path, monkeypatch):
+    import pipeline.ingest.docx as word
+
+    path = tmp_path / "empty.docx"
+    _docx(path, "<w:p/>" * 500 + "<w:p><w:r><w:t>共发放资料1500余份</w:t></w:r></w:p>")
+    assert read_one(path).text == "共发放资料1500余份"
+    monkeypatch.setattr(word, "MAX_PARAGRAPHS", 400)
+    assert "more than 400 paragraphs" in read_one(path).error
+    monkeypatch.setattr(word, "MAX_PARAGRAPHS", 10**6)
+    monkeypatch.setattr(word, "MAX_XML_BYTES", 2048)
+    assert "more than 0 MB of XML once decompressed" in read_one(path).error
+
+
+def test_docx_malformed_xml_is_an_error_record(tmp_path):
+    path = tmp_path / "bad.docx"
+    _docx(path, "<w:p><w:r><w:t>未闭合</w:r></w:p>")
+    doc = read_one(path)
+    assert "not a readable .docx (word/document.xml" in doc.error
+
+
+def test_docx_of_empty_paragraphs_reads_in_linear_time(tmp_path):
+    """Defect 9 of issue 17: reading time grows with the file, not its square (a ratio of two
+    sizes, medians of three runs: 4 times the paragraphs may cost at most 8 times the time)."""
+    import statistics
+    import time
+
+    from pipeline.ingest.docx import read_docx_text
+
+    timings = []
+    for n in (10_000, 40_000):
+        path = tmp_path / f"empty{n}.docx"
+        _docx(path, '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>' * n
+              + "<w:p><w:r><w:t>尾</w:t></w:r></w:p>")
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            assert read_docx_text(str(path), "x")[0] == "尾"
+            runs.append(time.perf_counter() - start)
+        timings.append(statistics.median(runs))
+    assert timings[1] / timings[0] < 8, timings

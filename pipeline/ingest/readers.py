@@ -126,30 +126,10 @@ def read_html(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
 
 
 def read_docx(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from pipeline.ingest.docx import read_docx_text
 
-    try:
-        document = docx.Document(path)
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise InputError(f"{shown}: not a readable .docx ({e}); re-save it from Word as .docx "
-                         "(old .doc files must be converted)") from None
-    blocks = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            blocks.append(docx.text.paragraph.Paragraph(child, document).text)
-        elif tag == "tbl":
-            table = docx.table.Table(child, document)
-            for row in table.rows:
-                cells = []
-                for cell in row.cells:
-                    if not cells or cell.text != cells[-1]:  # merged cells repeat their text
-                        cells.append(cell.text)
-                blocks.append("\t".join(cells))
-    text = "\n".join(block for block in blocks if block.strip())
-    yield from _whole_text(shown, text, {"format": "docx"}, [], options)
+    text, meta = read_docx_text(path, shown)
+    yield from _whole_text(shown, text, meta, [], options)
 
 
 def read_pdf(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
