@@ -213,3 +213,67 @@ def test_docx_of_empty_paragraphs_reads_in_linear_time(tmp_path):
             runs.append(time.perf_counter() - start)
         timings.append(statistics.median(runs))
     assert timings[1] / timings[0] < 8, timings
+
+
+def _has_tesseract():
+    from pipeline.ingest.ocr import tesseract_available
+
+    return tesseract_available()
+
+
+needs_tesseract = pytest.mark.skipif(not _has_tesseract(),
+                                     reason="Tesseract with chi_sim and eng is not installed")
+OCR_TEXT = ("民警走进社区开展反诈宣传，共发放宣传资料1500余份，\n"
+            "举办讲座12场，劝阻可疑转账9笔。\n"
+            "Officers handed out more than 800 leaflets.")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".tiff"])
+def test_image_without_ocr_flag_is_an_error_saying_to_use_it(tmp_path, suffix):
+    path = tmp_path / f"scan{suffix}"
+    path.write_bytes(b"not read at all")
+    doc = read_one(path)
+    assert doc.error is not None and "run with --ocr" in doc.error and "scan" in doc.error
+
+
+@needs_tesseract
+def test_image_read_by_ocr_with_confidence(tmp_path):
+    path = tmp_path / "scan.png"
+    path.write_bytes(render.to_png(OCR_TEXT))
+    doc = read_one(path, ocr=True)
+    assert doc.error is None, doc.error
+    assert "共发放宣传资料1500余份" in doc.text and "more than 800 leaflets" in doc.text
+    assert doc.meta["ocr_confidence"] >= 80 and doc.meta["ocr_pages"] == 1
+    assert doc.warnings == []
+
+
+@needs_tesseract
+def test_page_below_the_confidence_floor_is_warned(tmp_path, monkeypatch):
+    import pipeline.ingest.ocr as ocr
+
+    monkeypatch.setattr(ocr, "CONFIDENCE_FLOOR", 100.0)
+    path = tmp_path / "scan.png"
+    path.write_bytes(render.to_png(OCR_TEXT))
+    [warning] = read_one(path, ocr=True).warnings
+    assert "page 1 read by OCR with confidence" in warning and "below 100" in warning
+
+
+@needs_tesseract
+def test_pdf_page_without_text_layer_read_by_ocr(tmp_path):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    png = tmp_path / "page.png"
+    png.write_bytes(render.to_png(OCR_TEXT))
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path))
+    image = ImageReader(str(png))
+    width, height = image.getSize()
+    pdf.drawImage(image, 20, 800 - height * 0.48, width * 0.48, height * 0.48)
+    pdf.showPage()
+    pdf.save()
+    assert "--ocr" in read_one(path).error
+    doc = read_one(path, ocr=True)
+    assert doc.error is None, doc.error
+    assert "共发放宣传资料1500余份" in doc.text
+    assert doc.meta["ocr_pages"] == 1 and doc.meta["ocr_confidence"] >= 80

@@ -139,6 +139,15 @@ def read_pdf(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     yield from _whole_text(shown, text, meta, warnings, options)
 
 
+def read_image(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
+    from pipeline.ingest.ocr import read_image_text
+
+    text, meta, warnings = read_image_text(path, shown, options.ocr)
+    if not text.strip():
+        raise InputError(f"{shown}: OCR found no text in the image; nothing to classify")
+    yield from _whole_text(shown, text, meta, warnings, options)
+
+
 def _record_document(obj: Any, where: str, default_id: str, source: str,
                      options: ReadOptions, extra_meta: dict[str, Any]) -> Document:
     """A Document from one JSON object or CSV row, or an error Document saying what is wrong."""
@@ -255,4 +264,9 @@ READERS: dict[str, Reader] = {
     ".tsv": read_csv,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }
