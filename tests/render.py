@@ -25,20 +25,31 @@ FOOTER = ("版权所有 青禾县人民政府办公室", "备案号 京ICP备123
 BOILERPLATE_NUMBERS = {98765, 321, 12345678, 4406000012, 1024, 17, 4}
 
 
-def corpus_sample(n_zh: int, n_en: int, max_chars: int = 900) -> list[dict]:
-    """Corpus documents with gold counts, both languages, picked by a fixed hash of the id."""
+def corpus_sample(n_zh: int, n_en: int, max_chars: int = 900,
+                  simplified: bool = False) -> list[dict]:
+    """Corpus documents with gold counts, both languages, picked by a fixed hash of the id;
+    with `simplified`, no Traditional Chinese (Tesseract reads it with chi_tra, not chi_sim)."""
     rows = []
     for path in sorted(glob.glob(os.path.join(REPO, "corpora", "*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             for line in f:
                 row = json.loads(line)
                 if [c for c in row.get("counts", []) if c.get("value") is not None
-                        and not c.get("optional")] and 200 <= len(row["text"]) <= max_chars:
+                        and not c.get("optional")] and 200 <= len(row["text"]) <= max_chars \
+                        and not (simplified and _traditional(row["text"])):
                     rows.append(row)
     rows.sort(key=lambda row: zlib.crc32(row["id"].encode()))
     zh = [row for row in rows if row["lang"] == "zh"][:n_zh]
     en = [row for row in rows if row["lang"] == "en"][:n_en]
     return zh + en
+
+
+def _traditional(text: str) -> bool:
+    from pipeline.text.normalize import _translation_table
+
+    table = _translation_table()
+    return sum(ord(c) in table and not 0xFF00 <= ord(c) <= 0xFFEF and c != "\u3000"
+               for c in text) > 3
 
 
 def _width(char: str) -> int:

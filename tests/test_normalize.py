@@ -73,6 +73,7 @@ LINE_JOINS = [
     ("anti-\nFraud", "anti- Fraud"),  # a capital after the hyphen: not a split word
     ("共发放宣传资料15\n00余份", "共发放宣传资料1500余份"),  # a number split in a Chinese line
     ("rooms 12\n34 people", "rooms 12 34 people"),  # two numbers in an English one
+    ("开立账户8.\n7万户", "开立账户8.7万户"),  # a decimal point is no sentence end
 ]
 
 

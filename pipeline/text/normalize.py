@@ -179,10 +179,12 @@ def _soft_breaks(text: str) -> list[tuple[int, int, str]]:
         k = start - 1
         while k > 0 and text[k] in _CLOSERS:
             k -= 1
-        if text[k] in _SENTENCE_END or _ITEM_START.match(text, end):
+        decimal = before == "." and text[start - 2:start - 1].isdigit() and after.isdigit()
+        if (text[k] in _SENTENCE_END and not decimal) or _ITEM_START.match(text, end):
             continue
         if (_CJK.match(before) or _CJK.match(after)
-                or (before.isdigit() and after.isdigit() and _CJK.search(text, start - 12, start))):
+                or ((before.isdigit() or decimal) and after.isdigit()
+                    and _CJK.search(text, start - 12, start))):
             joins.append((start, end, ""))  # a number split in a Chinese line: joined too
         elif (before == "-" and start >= 2 and text[start - 2].isascii()
               and text[start - 2].isalpha() and after.islower()):
