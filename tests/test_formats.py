@@ -277,3 +277,11 @@ def test_pdf_page_without_text_layer_read_by_ocr(tmp_path):
     assert doc.error is None, doc.error
     assert "共发放宣传资料1500余份" in doc.text
     assert doc.meta["ocr_pages"] == 1 and doc.meta["ocr_confidence"] >= 80
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \r\n"])
+def test_empty_jsonl_is_one_error_record(tmp_path, content):
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(content)
+    [doc] = read_documents([str(path)])
+    assert "empty.jsonl: empty file, no records" in doc.error

@@ -175,6 +175,9 @@ def _lines(data: bytes, shown: str) -> tuple[list[str], dict[str, Any], list[str
 def read_jsonl(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     with open(path, "rb") as f:
         data = f.read()
+    if not data.strip():
+        raise InputError(f"{shown}: empty file, no records to classify; remove it or add "
+                         "records (one JSON object per line)")
     lines, meta, warnings = _lines(data, shown)
     yield from _json_lines(enumerate(lines, 1), shown, options, warnings, plain_ok=False,
                            encoding=meta["encoding"])
