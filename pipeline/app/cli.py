@@ -45,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--id-field", default="id", help="id field of JSON/CSV records")
     p.add_argument("--split-reports", action="store_true",
                    help="split files that hold several numbered reports into one per report")
+    p.add_argument("--ocr", action="store_true",
+                   help="read scans (images, PDF pages without text) by OCR: needs "
+                        "pip install 'fraudtag[ocr]' and Tesseract with chi_sim")
     p.add_argument("--segmenter", choices=SEGMENTERS, default=None,
                    help="Chinese segmenter: rjieba (jieba in Rust, default) or jieba")
     p.add_argument("--explain", action="store_true",
@@ -208,7 +211,8 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
         summary = Summary(labels)
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     settle()
-    docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports)
+    docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports,
+                          ocr=args.ocr)
     docs = progress.track(doc for doc in docs if doc.id not in done)
     def make_local():  # reuse the model this process has loaded, if it has
         from pipeline.engine.stages import Pipeline  # here: with -j N this process runs no stage

@@ -114,18 +114,67 @@ def tag_dataframe(df, model_dir: str, text_col: str = "text", id_col: str | None
     return df.select(*columns).mapInPandas(tag, OUTPUT_SCHEMA)
 
 
-def read_input(spark, path: str, text_col: str):
-    """A DataFrame from JSONL, Parquet or a folder of text files (one document per file)."""
+# what Spark reads itself; every other file is named in an error row of its own
+SPARK_READERS = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".txt": "text",
+                 ".md": "text", ".text": "text"}
+
+
+def read_input(spark, path: str | list[str], text_col: str, kind: str | None = None):
+    """A DataFrame from JSONL, Parquet or text files (one document per file): `path` is one
+    file or folder (its kind found from its name or contents) or a list of files of `kind`."""
     from pyspark.sql import functions as F
 
-    lower = path.lower().rstrip("/")
-    if lower.endswith(".parquet") or _folder_holds(path, ".parquet"):
-        return spark.read.parquet(path)
-    if lower.endswith((".jsonl", ".json")) or _folder_holds(path, (".jsonl", ".json")):
-        return spark.read.json(path)
-    return (spark.read.text(path, wholetext=True)
+    if kind is None:
+        lower = path.lower().rstrip("/")
+        if lower.endswith(".parquet") or _folder_holds(path, ".parquet"):
+            kind = "parquet"
+        elif lower.endswith((".jsonl", ".json")) or _folder_holds(path, (".jsonl", ".json")):
+            kind = "json"
+        else:
+            kind = "text"
+    paths = path if isinstance(path, list) else [path]
+    if kind == "parquet":
+        return spark.read.parquet(*paths)
+    if kind == "json":
+        return spark.read.json(paths)
+    return (spark.read.text(paths, wholetext=True)
             .withColumnRenamed("value", text_col)
             .withColumn("id", F.input_file_name()))
+
+
+def split_input(path: str) -> tuple[dict[str, list[str]], list[str]]:
+    """The files under a local folder by the Spark reader that reads them, and the files it
+    cannot read (pdf, docx, html, images, ...). Hidden files and Spark's own (_SUCCESS, .crc)
+    are left out, as Spark does. A file or a non-local path is left to Spark by its name."""
+    if not os.path.isdir(path):
+        kind = SPARK_READERS.get(os.path.splitext(path.rstrip("/"))[1].lower())
+        if kind is None and os.path.isfile(path):
+            return {}, [path]
+        return {kind or "auto": [path]}, []
+    groups: dict[str, list[str]] = {}
+    unsupported = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            if name.startswith((".", "_")) or name.endswith(".crc"):
+                continue
+            file = os.path.join(root, name)
+            kind = SPARK_READERS.get(os.path.splitext(name)[1].lower())
+            if kind is None:
+                unsupported.append(file)
+            else:
+                groups.setdefault(kind, []).append(file)
+    return groups, unsupported
+
+
+def unsupported_rows(spark, files: list[str]):
+    """One error row per file the Spark engine does not read."""
+    known = ", ".join(sorted(SPARK_READERS))
+    rows = [_row({"id": file, "source": file,
+                  "error": f"{file}: the Spark engine reads {known} only; classify "
+                  f"{os.path.splitext(file)[1] or 'this file'} files with the local engine "
+                  "(without --engine spark)"}) for file in files]
+    return spark.createDataFrame(rows, OUTPUT_SCHEMA)
 
 
 def _folder_holds(path: str, suffixes) -> bool:
@@ -148,9 +197,18 @@ def run_spark(inputs: list[str], output: str, model_dir: str, master: str, fmt: 
         builder = builder.master(master)
     spark = builder.getOrCreate()
     try:
-        frames = [read_input(spark, path, text_col) for path in inputs]
-        tagged = [tag_dataframe(df, model_dir, text_col, id_col, source=path,
-                                segmenter=segmenter) for df, path in zip(frames, inputs)]
+        tagged = []
+        for path in inputs:
+            groups, unsupported = split_input(path)
+            for kind, files in groups.items():
+                df = read_input(spark, files[0], text_col) if kind == "auto" \
+                    else read_input(spark, files, text_col, kind)
+                tagged.append(tag_dataframe(df, model_dir, text_col, id_col, source=path,
+                                            segmenter=segmenter))
+            if unsupported:
+                tagged.append(unsupported_rows(spark, unsupported))
+        if not tagged:
+            raise FraudtagError(f"no input files in {', '.join(inputs)}")
         result = tagged[0]
         for other in tagged[1:]:
             result = result.unionByName(other)

@@ -25,16 +25,18 @@ Reader = Callable[[str, str, "ReadOptions"], Iterator[Document]]
 
 class ReadOptions:
     def __init__(self, text_field: str = "text", id_field: str = "id",
-                 split: bool = False) -> None:
+                 split: bool = False, ocr: bool = False) -> None:
         self.text_field = text_field
         self.id_field = id_field
         self.split = split
+        self.ocr = ocr
 
 
 def read_documents(inputs: Iterable[str], text_field: str = "text", id_field: str = "id",
-                   split: bool = False, stdin: IO[bytes] | None = None) -> Iterator[Document]:
+                   split: bool = False, stdin: IO[bytes] | None = None,
+                   ocr: bool = False) -> Iterator[Document]:
     """Yield a Document for every record of `inputs` (paths, directories, globs, "-")."""
-    options = ReadOptions(text_field, id_field, split)
+    options = ReadOptions(text_field, id_field, split, ocr)
     for item in inputs:
         if item == "-":
             yield from read_stream(stdin or sys.stdin.buffer, "stdin", options)
@@ -114,67 +116,36 @@ def read_plain(path: str, shown: str, options: ReadOptions) -> Iterator[Document
 
 
 def read_html(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    from bs4 import BeautifulSoup
+    from pipeline.ingest.html import html_text
 
     markup, meta, warnings = _read_text_file(path, shown)
-    soup = BeautifulSoup(markup, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for hidden in soup(["script", "style", "noscript", "template", "head"]):
-        hidden.decompose()
-    lines = [line.strip() for line in soup.get_text("\n").splitlines()]
-    text = "\n".join(line for line in lines if line)
+    text, title = html_text(markup)
     if title:
         meta["title"] = title
     yield from _whole_text(shown, text, meta, warnings, options)
 
 
 def read_docx(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from pipeline.ingest.docx import read_docx_text
 
-    try:
-        document = docx.Document(path)
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise InputError(f"{shown}: not a readable .docx ({e}); re-save it from Word as .docx "
-                         "(old .doc files must be converted)") from None
-    blocks = []
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            blocks.append(docx.text.paragraph.Paragraph(child, document).text)
-        elif tag == "tbl":
-            table = docx.table.Table(child, document)
-            for row in table.rows:
-                cells = []
-                for cell in row.cells:
-                    if not cells or cell.text != cells[-1]:  # merged cells repeat their text
-                        cells.append(cell.text)
-                blocks.append("\t".join(cells))
-    text = "\n".join(block for block in blocks if block.strip())
-    yield from _whole_text(shown, text, {"format": "docx"}, [], options)
+    text, meta = read_docx_text(path, shown)
+    yield from _whole_text(shown, text, meta, [], options)
 
 
 def read_pdf(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    import logging
+    from pipeline.ingest.pdf import read_pdf_text
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    text, meta, warnings = read_pdf_text(path, shown, ocr=options.ocr)
+    yield from _whole_text(shown, text, meta, warnings, options)
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise InputError(f"{shown}: the PDF is encrypted; save an unprotected copy first")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as e:
-        raise InputError(f"{shown}: not a readable PDF ({e}); check that the file is complete"
-                         ) from None
-    text = "\n".join(pages)
+
+def read_image(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
+    from pipeline.ingest.ocr import read_image_text
+
+    text, meta, warnings = read_image_text(path, shown, options.ocr)
     if not text.strip():
-        raise InputError(f"{shown}: the PDF has no text layer (a scan?); run OCR on it first, "
-                         "e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`, then classify out.pdf")
-    yield from _whole_text(shown, text, {"format": "pdf", "pages": len(pages)}, [], options)
+        raise InputError(f"{shown}: OCR found no text in the image; nothing to classify")
+    yield from _whole_text(shown, text, meta, warnings, options)
 
 
 def _record_document(obj: Any, where: str, default_id: str, source: str,
@@ -204,6 +175,9 @@ def _lines(data: bytes, shown: str) -> tuple[list[str], dict[str, Any], list[str
 def read_jsonl(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     with open(path, "rb") as f:
         data = f.read()
+    if not data.strip():
+        raise InputError(f"{shown}: empty file, no records to classify; remove it or add "
+                         "records (one JSON object per line)")
     lines, meta, warnings = _lines(data, shown)
     yield from _json_lines(enumerate(lines, 1), shown, options, warnings, plain_ok=False,
                            encoding=meta["encoding"])
@@ -293,4 +267,9 @@ READERS: dict[str, Reader] = {
     ".tsv": read_csv,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }

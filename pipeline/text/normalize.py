@@ -1,6 +1,9 @@
 """The analysis view of a text: NFKC, half-width, Simplified, collapsed whitespace, with offsets.
 
-Pinyin glosses left by broken converters ("區(qū)") are dropped from the view.
+Pinyin glosses left by broken converters ("區(qū)") are dropped from the view. A line break inside
+a sentence (a hard-wrapped file, a PDF line) is joined: dropped between Chinese characters, a
+space between words, and "infor-" + "mation" de-hyphenated. Paragraph breaks (a blank line, a
+line ending a sentence) and list items keep their break.
 
 The original text is never changed. `normalize` returns a view in which every character maps
 back to a span of the original, so evidence found in the view can be quoted from the original.
@@ -9,6 +12,7 @@ back to a span of the original, so evidence found in the view can be quoted from
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 import unicodedata
@@ -25,6 +29,21 @@ _STABLE = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2018-\u
 _WHITESPACE_RUN = re.compile(r"(?=\s)(?:[^\S\n]{2,}|[^\S\n ]|\s*\n\s*)")
 # Pinyin glosses that broken Simplified->Traditional converters leave after a hanzi: 區(qū)
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+# A line ending in one of these ends its sentence or introduces a list: its break is kept.
+# Closing quotes and brackets are looked through ("。”" ends a sentence, "】" alone does not).
+_SENTENCE_END = frozenset("。！？!?；;：:…")
+_CLOSERS = frozenset("”’」』）)》〉\"'")
+# A line starting like this is a list item or a heading of its own: its break is kept.
+_ITEM_START = re.compile(
+    r"[-–—•·●○■□◆◇▪▶➢*#>]"                                 # bullets
+    r"|[(（]?(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[)）][^\S\n]?"  # (1) 1) （一）
+    r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3})[、.．](?!\d)"  # 1、 1. 一、 (not 1.5)
+    r"|[一二三四五六七八九十]是"                           # 一是 二是
+    r"|第[一二三四五六七八九十百零\d]{1,4}[条章节部分篇项]"  # 第三条
+    r"|[①-⑳⑴-⒇⒈-⒛]")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_BLANKS = frozenset(" \t\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u202f\u205f")
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +136,8 @@ def normalize(text: str) -> Normalized:
         folded = _nfkc(translated[i])
         if folded != translated[i]:
             edits.append((i, i + 1, folded))
+    if "\n" in translated:
+        edits.extend(_soft_breaks(translated))
     for m in _WHITESPACE_RUN.finditer(translated):
         if m.group() != "\n":  # a lone newline is already what it would become
             edits.append((m.start(), m.end(), "\n" if "\n" in m.group() else " "))
@@ -124,8 +145,62 @@ def normalize(text: str) -> Normalized:
         edits.extend((m.start(), m.end(), "") for m in _PINYIN_GLOSS.finditer(translated))
     if not edits:
         return Normalized(translated, OffsetMap())
-    edits.sort()
+    edits.sort(key=lambda edit: (edit[0], -edit[1]))  # a join before the blanks it holds
     return _apply(translated, edits)
+
+
+def _soft_breaks(text: str) -> list[tuple[int, int, str]]:
+    """The line breaks inside a sentence, each as an edit (start, end, replacement) that joins
+    the two lines; the blanks around the break are part of the edit.
+
+    A break is inside a sentence when its line runs to the wrap width (a short line is a title,
+    a heading or a paragraph's last line), does not end a sentence, and the next line does not
+    start a list item. A line is full from 0.8 of the wrap width, the 90th percentile of the
+    line lengths; in a snippet of two short lines, every line counts as full. A title nearly as wide
+    as the wrap width is joined to the next line: that is the price.
+    """
+    widths, breaks = _line_widths(text)
+    ordered = np.sort(widths[widths > 0])
+    if len(ordered) < 3 and (not len(ordered) or ordered[-1] <= 40):
+        full = 0.0  # a snippet: too few lines to tell a wrap width
+    else:
+        full = 0.8 * ordered[math.ceil(0.9 * len(ordered)) - 1]
+    joins = []
+    n = len(text)
+    for brk in breaks[widths[:-1] >= max(full, 1)].tolist():  # full lines, blanks not counted
+        start, end = brk, brk + 1
+        while start > 0 and text[start - 1] in _BLANKS:
+            start -= 1
+        while end < n and text[end] in _BLANKS:
+            end += 1
+        if start == 0 or end == n or text[start - 1].isspace() or text[end].isspace():
+            continue  # a paragraph break or the end of the text
+        before, after = text[start - 1], text[end]
+        k = start - 1
+        while k > 0 and text[k] in _CLOSERS:
+            k -= 1
+        decimal = before == "." and text[start - 2:start - 1].isdigit() and after.isdigit()
+        if (text[k] in _SENTENCE_END and not decimal) or _ITEM_START.match(text, end):
+            continue
+        if (_CJK.match(before) or _CJK.match(after)
+                or ((before.isdigit() or decimal) and after.isdigit()
+                    and _CJK.search(text, start - 12, start))):
+            joins.append((start, end, ""))  # a number split in a Chinese line: joined too
+        elif (before == "-" and start >= 2 and text[start - 2].isascii()
+              and text[start - 2].isalpha() and after.islower()):
+            joins.append((start - 1, end, ""))  # infor- + mation
+        else:
+            joins.append((start, end, " "))
+    return joins
+
+
+def _line_widths(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The length of each line of `text` (split on "\\n") and the positions of the breaks.
+    Characters, not display width: a Chinese line that holds digits is longer, never shorter."""
+    lines = text.split("\n")
+    widths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    breaks = np.cumsum(widths[:-1] + 1) - 1
+    return widths, breaks
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> Normalized:
@@ -134,7 +209,7 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> Normalized:
     orig = view = 0
     last_end = -1
     for start, end, replacement in edits:
-        if start < last_end:  # a folded char inside a whitespace run already replaced
+        if start < last_end:  # blanks or a folded char inside a run or join already replaced
             continue
         pieces.append(text[orig:start])
         view += start - orig

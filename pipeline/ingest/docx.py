@@ -1,0 +1,150 @@
+"""The text of a Word (.docx) file, streamed from its XML: paragraphs, manual line breaks, tables
+(a row as a line, cells tab-separated), text boxes; headers and footers kept apart in meta.
+
+Linear in the size of the file, with limits on what a hostile file can cost: the decompressed
+size of the parts read and the number of paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from typing import IO, Any
+
+from pipeline.errors import InputError
+
+MAX_XML_BYTES = 64 * 1024 * 1024  # decompressed, all parts read together
+MAX_PARAGRAPHS = 200_000  # empty ones included: a real report has a few thousand
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BREAKS = {_W + "br", _W + "cr"}
+_PARTS = re.compile(r"word/(header|footer)\d*\.xml")
+
+
+class _Budget:
+    """Bytes and paragraphs left to read; raises InputError when one runs out."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.bytes = MAX_XML_BYTES
+        self.paragraphs = MAX_PARAGRAPHS
+
+    def spend_bytes(self, n: int) -> None:
+        self.bytes -= n
+        if self.bytes < 0:
+            raise InputError(f"{self.shown}: more than {MAX_XML_BYTES // 2**20} MB of XML once "
+                             "decompressed (a zip bomb?); open and re-save it in Word, or split "
+                             "it")
+
+    def spend_paragraph(self) -> None:
+        self.paragraphs -= 1
+        if self.paragraphs < 0:
+            raise InputError(f"{self.shown}: more than {MAX_PARAGRAPHS} paragraphs; split the "
+                             "document (or remove its empty paragraphs) and run again")
+
+
+class _Metered:
+    """A file-like reader that charges every byte read to the budget."""
+
+    def __init__(self, raw: IO[bytes], budget: _Budget) -> None:
+        self.raw, self.budget = raw, budget
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n if n is not None and n >= 0 else 1 << 16)
+        self.budget.spend_bytes(len(data))
+        return data
+
+
+def read_docx_text(path: str, shown: str) -> tuple[str, dict[str, Any]]:
+    """The body text of a .docx file and its meta (format, paragraphs, header, footer)."""
+    budget = _Budget(shown)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names:
+                raise InputError(f"{shown}: not a readable .docx (no word/document.xml); "
+                                 "re-save it from Word as .docx (old .doc files must be "
+                                 "converted)")
+            body, paragraphs = _part_lines(archive, "word/document.xml", budget)
+            meta: dict[str, Any] = {"format": "docx", "paragraphs": paragraphs}
+            for kind in ("header", "footer"):
+                lines = []
+                for name in sorted(n for n in names if (m := _PARTS.fullmatch(n))
+                                   and m.group(1) == kind):
+                    for line in _part_lines(archive, name, budget)[0]:
+                        if line.strip() and line not in lines:
+                            lines.append(line)
+                if lines:
+                    meta[kind] = "\n".join(lines)
+    except zipfile.BadZipFile as e:
+        raise InputError(f"{shown}: not a readable .docx ({e}); re-save it from Word as .docx "
+                         "(old .doc files must be converted)") from None
+    return "\n".join(line for line in body if line.strip()), meta
+
+
+def _part_lines(archive: zipfile.ZipFile, name: str, budget: _Budget) -> tuple[list[str], int]:
+    """The lines of one XML part (paragraphs and table rows, in order) and its paragraph count."""
+    from lxml import etree
+
+    blocks: list[str] = []
+    runs: list[list[str]] = []  # the text of each open paragraph (text boxes nest them)
+    rows: list[list[str]] = []  # the cells of each open table row (tables nest too)
+    cells: list[list[str]] = []  # the paragraphs of each open cell
+    count = 0
+    with archive.open(name) as raw:
+        events = etree.iterparse(_Metered(raw, budget), events=("start", "end"),
+                                 resolve_entities=False, no_network=True, huge_tree=False,
+                                 load_dtd=False)
+        try:
+            for event, elem in events:
+                tag = elem.tag
+                if event == "start":
+                    if tag == _W + "p":
+                        runs.append([])
+                    elif tag == _W + "tr":
+                        rows.append([])
+                    elif tag == _W + "tc":
+                        cells.append([])
+                    continue
+                if tag == _W + "t" and runs:
+                    runs[-1].append(elem.text or "")
+                elif tag == _W + "tab" and runs:
+                    runs[-1].append("\t")
+                elif tag in _BREAKS and runs:
+                    runs[-1].append("\n")
+                elif tag == _W + "p" and runs:
+                    budget.spend_paragraph()
+                    count += 1
+                    text = "".join(runs.pop())
+                    if cells:
+                        cells[-1].append(text)
+                    else:
+                        blocks.append(text)
+                    _drop(elem)
+                elif tag == _W + "tc" and cells:
+                    parts = [part.strip() for part in cells.pop() if part.strip()]
+                    if rows:
+                        rows[-1].append(" ".join(parts))
+                elif tag == _W + "tr" and rows:
+                    row = rows.pop()
+                    kept = [cell for i, cell in enumerate(row)
+                            if cell and (i == 0 or cell != row[i - 1])]  # merged cells repeat
+                    line = "\t".join(kept)
+                    if cells:
+                        cells[-1].append(line)
+                    else:
+                        blocks.append(line)
+                    _drop(elem)
+        except etree.XMLSyntaxError as e:
+            raise InputError(f"{budget.shown}: not a readable .docx ({name}: {e}); re-save it "
+                             "from Word as .docx") from None
+    return blocks, count
+
+
+def _drop(elem) -> None:
+    """Free a finished element and the siblings before it: memory stays flat."""
+    elem.clear(keep_tail=False)
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
