@@ -261,6 +261,7 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 
 def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
     """One result per input line, written and flushed as soon as it is ready."""
+    from pipeline.app.batch import encode, run_guarded
     from pipeline.app.memory import settle
     from pipeline.ingest.readers import ReadOptions, read_stream
     from pipeline.output.writers import dumps
@@ -272,11 +273,15 @@ def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> 
     errors = 0
     out = sys.stdout.buffer
     for doc in read_stream(sys.stdin.buffer, "stdin", options):
-        record: dict[str, Any] = pipeline.run([doc])[0].to_record()
-        if alerts and "scores" in record:
+        [done] = run_guarded(pipeline, [doc])
+        if alerts and done.scores is not None:
+            record: dict[str, Any] = done.to_record()
             record["alert"] = [label for label, cut in alerts.items()
                                if record["scores"][label] >= cut]
-        errors += "error" in record
-        out.write(dumps(record) + b"\n")
+            line = dumps(record)
+        else:
+            [(line, _)] = encode([done])
+        errors += done.error is not None
+        out.write(line + b"\n")
         out.flush()
     return 3 if errors else 0
