@@ -270,3 +270,15 @@ def test_a_document_that_breaks_the_pipeline_costs_only_its_own_record():
     assert [d.error is None for d in done] == [True, False, True]
     assert done[1].error.startswith("s: could not be analysed (RuntimeError: boom)")
 
+
+
+def test_resume_reads_a_csv_output_whose_measures_cell_passes_131072_characters(tmp_path):
+    import csv
+
+    csv.field_size_limit(131_072)  # the default: reading a CSV input may have raised it
+    out = tmp_path / "out.csv"
+    measures = json.dumps([{"text": "发放宣传资料1500余份"}] * 10_000, ensure_ascii=False)
+    out.write_text(f'id,measures\nbig,"{measures.replace(chr(34), chr(34) * 2)}"\nnext,[]\n',
+                   encoding="utf-8")
+    assert len(measures) > 131_072
+    assert read_done_ids(str(out), "csv") == {"big", "next"}
