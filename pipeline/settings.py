@@ -53,6 +53,8 @@ SETTINGS = (
             "Chinese segmenter: rjieba (jieba's algorithm in Rust) or jieba"),
     Setting("shared", "", str, "folder of the evaluation sets, devsets/ and datasets/ "
             "(empty: ../shared beside the repository)"),
+    Setting("max_file_bytes", 256 * 1024 * 1024, _positive_int,
+            "largest input file read (an error record beyond: split the file)"),
     Setting("cluster_window", 10_000, _positive_int,
             "repost clusters: distinct variants kept to match new posts against (memory: "
             "about 4 KB each)"),

@@ -25,7 +25,7 @@ FURNITURE = ("简报", "Bulletin", "访问量", "备案", "ICP", "分享", "版�
 
 @pytest.fixture(scope="module")
 def pipeline(shipped_model):
-    from pipeline.runner import Pipeline
+    from pipeline.engine.stages import Pipeline
 
     return Pipeline(shipped_model)
 

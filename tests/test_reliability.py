@@ -114,3 +114,66 @@ def test_service_answers_mixed_load_without_5xx_and_memory_stays_flat():
     assert statuses.get(200, 0) > 0 and statuses.get(422, 0) > 0 and statuses.get(413, 0) > 0
     assert after - before < 30_000, f"RSS grew from {before} KB to {after} KB"
     print(f"{sent} requests in {seconds:.0f} s: {statuses}; RSS {before} -> {after} KB")
+
+
+def _fuzz_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_inputs",
+                                                  os.path.join(ROOT, "bench", "fuzz_inputs.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def records_in(path):
+    with open(path, "rb") as f:  # split at \n only: a record may hold U+2028
+        return [json.loads(line) for line in f.read().split(b"\n") if line]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A folder of 60 generated hostile inputs, each one record (bench/fuzz_inputs.py)."""
+    fuzz = _fuzz_module()
+    folder = str(tmp_path_factory.mktemp("fuzz") / "hostile")
+    return fuzz, folder, fuzz.make_hostile(folder, 60)
+
+
+def test_a_batch_of_hostile_files_gives_one_record_per_input_and_exit_3(hostile, tmp_path):
+    fuzz, folder, inputs = hostile
+    out = tmp_path / "out.jsonl"
+    result, _, _ = fuzz.run_cli(folder, str(out), 2, "--batch-size", "8")  # 8 batches: workers
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    records = records_in(out)
+    assert len(records) == inputs
+    assert len({r["source"] for r in records}) == inputs  # each file once, the loop adds none
+    assert f"{inputs} documents" in result.stderr
+
+
+def test_resume_over_hostile_files_finishes_without_loss_or_duplicates(hostile, tmp_path):
+    fuzz, folder, inputs = hostile
+    out = tmp_path / "out.jsonl"
+    first, _, _ = fuzz.run_cli(folder, str(out), 1)  # one process
+    assert first.returncode == 3 and len(records_in(out)) == inputs, first.stderr
+    lines = out.read_bytes().split(b"\n")
+    out.write_bytes(b"\n".join(lines[:inputs // 2]) + b"\n" + lines[inputs // 2][:15])  # torn
+    result, _, _ = fuzz.run_cli(folder, str(out), 2, "--resume", "--batch-size", "8")
+    assert result.returncode == 3, result.stderr
+    records = records_in(out)
+    assert len(records) == inputs and len({r["source"] for r in records}) == inputs
+
+
+def test_stream_answers_every_hostile_line_and_keeps_going():
+    lines = [b'{"id": "deep", "text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+             b'{"id": "s\\ud800", "text": "\\udfff\xe5\x86\x92\xe5\x85\x85\xe5\xae\xa2\xe6\x9c\x8d"}',
+             b"\x00\xff binary", "一条\u2028微博\u0085又一句".encode(), b"[1, 2]", b"{bad",
+             b'{"id": "last", "text": "ok"}']
+    result = subprocess.run([sys.executable, CLASSIFY, "--stream"], input=b"\n".join(lines),
+                            capture_output=True, timeout=120)
+    assert result.returncode == 3, result.stderr.decode()
+    records = [json.loads(line) for line in result.stdout.split(b"\n") if line]
+    assert [r["id"] for r in records] == ["stdin:1", "s\ufffd", "stdin:3", "stdin:4", "stdin:5",
+                                          "stdin:6", "last"]
+    assert [("error" in r) for r in records] == [True, False, True, False, False, True, False]
+    assert records[4]["meta"] == {"line": 5}  # not an object: read as a plain line

@@ -265,8 +265,9 @@ def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> 
     from pipeline.cluster.reposts import RepostClusters
     from pipeline.engine.memory import settle
     from pipeline.engine.stages import Pipeline
+    from pipeline.engine.workers import encode, run_guarded
     from pipeline.ingest.readers import ReadOptions, read_stream
-    from pipeline.output.writers import dumps
+    from pipeline.output.writers import dumps, loads
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain, signatures=True)
     monitor = Monitor(alerts, RepostClusters(window=resolve()["cluster_window"]))
@@ -275,9 +276,12 @@ def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> 
     errors = 0
     out = sys.stdout.buffer
     for doc in read_stream(sys.stdin.buffer, "stdin", options):
-        [doc] = pipeline.run([doc])
-        record = monitor.observe(doc.to_record(), doc.signature, doc.text)
-        errors += "error" in record
-        out.write(dumps(record) + b"\n")
+        [done] = run_guarded(pipeline, [doc])
+        [result] = encode([done])  # the written form: it cannot fail
+        line = result.line
+        if not result.failed and result.signature:
+            line = dumps(monitor.observe(loads(line), result.signature, done.text))
+        errors += result.failed
+        out.write(line + b"\n")
         out.flush()
     return 3 if errors else 0

@@ -64,10 +64,18 @@ class Result(NamedTuple):
 
 
 def encode(docs: list[Document]) -> list[Result]:
+    """Each document as its output line; one that cannot be written becomes an error record."""
     from pipeline.output.writers import dumps
 
-    return [Result(dumps(record), "error" in record, *_cluster_input(doc))
-            for doc, record in zip(docs, map(Document.to_record, docs))]
+    results = []
+    for doc in docs:
+        try:
+            record = doc.to_record()
+            results.append(Result(dumps(record), "error" in record, *_cluster_input(doc)))
+        except Exception as e:  # noqa: BLE001 - one record must not stop a batch
+            failed = Document.failed(doc.id, doc.source, _failure(doc, "written", e))
+            results.append(Result(dumps(failed.to_record()), True))
+    return results
 
 
 def _cluster_input(doc: Document) -> tuple[bytes, str]:
@@ -76,8 +84,31 @@ def _cluster_input(doc: Document) -> tuple[bytes, str]:
     return doc.signature.tobytes(), doc.text[:EXCERPT_CHARS]
 
 
+def run_guarded(pipeline, docs: list[Document]) -> list[Document]:
+    """`pipeline.run(docs)`; if that raises, each document again alone, so that only the one
+    that fails becomes an error record and the others keep their results."""
+    try:
+        return pipeline.run(docs)
+    except Exception:  # noqa: BLE001 - find the document at fault below
+        pass
+    done = []
+    for doc in docs:
+        try:
+            done.extend(pipeline.run([doc]))
+        except Exception as e:  # noqa: BLE001 - one bad document must not stop a batch
+            done.append(Document.failed(doc.id, doc.source, _failure(doc, "analysed", e),
+                                        doc.meta))
+    return done
+
+
+def _failure(doc: Document, what: str, e: Exception) -> str:
+    message = f"{type(e).__name__}: {e}"[:300]
+    return (f"{doc.source}: could not be {what} ({message}); this is a fraudtag bug: please "
+            "report it with the input, and leave the input out meanwhile")
+
+
 def _process(docs: list[Document]) -> list[Result]:
-    return encode(_WORKER_PIPELINE.run(docs))
+    return encode(run_guarded(_WORKER_PIPELINE, docs))
 
 
 def _worker_context() -> BaseContext:
@@ -146,7 +177,7 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
         pipeline = make_local() if make_local else spec.build()
         settle()
         for batch in chain(head, source):
-            yield encode(pipeline.run(batch))
+            yield encode(run_guarded(pipeline, batch))
         return
     from concurrent.futures import ProcessPoolExecutor
 

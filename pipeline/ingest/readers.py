@@ -1,16 +1,24 @@
 """Read files, directories, globs and stdin into Documents, one per record, in input order.
 
 A record that cannot be read becomes an error Document naming the file (and line) and what to
-do; nothing is skipped silently.
+do; nothing is skipped silently, and nothing a file holds stops the run: any exception raised
+while reading one input becomes that input's error record. Each file is read once however many
+paths lead to it (a symlink, a folder given twice, a recursive glob), symlink loops are not
+followed, special files (FIFOs, devices, sockets) are not opened, and a file may hold at most
+FRAUDTAG_MAX_FILE_BYTES bytes (default 256 MB). Lone surrogates (a JSON "\\ud800" escape, a file
+name that is not UTF-8) cannot be written as UTF-8: they are replaced with U+FFFD, with a warning.
 """
 
 from __future__ import annotations
 
 import csv
+import fnmatch
 import glob
 import io
 import json
 import os
+import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -19,6 +27,7 @@ from pipeline.document import Document
 from pipeline.errors import InputError
 from pipeline.ingest.encoding import decode
 from pipeline.ingest.split import split_reports
+from pipeline.settings import resolve
 
 Reader = Callable[[str, str, "ReadOptions"], Iterator[Document]]
 
@@ -32,45 +41,145 @@ class ReadOptions:
         self.ocr = ocr
 
 
+def max_file_bytes() -> int:
+    """The most bytes one input file may hold: FRAUDTAG_MAX_FILE_BYTES, default 256 MB."""
+    return resolve()["max_file_bytes"]
+
+
 def read_documents(inputs: Iterable[str], text_field: str = "text", id_field: str = "id",
                    split: bool = False, stdin: IO[bytes] | None = None,
                    ocr: bool = False) -> Iterator[Document]:
     """Yield a Document for every record of `inputs` (paths, directories, globs, "-")."""
     options = ReadOptions(text_field, id_field, split, ocr)
+    seen: set[tuple[int, int]] = set()  # (device, inode) of every file read: each read once
     for item in inputs:
         if item == "-":
             yield from read_stream(stdin or sys.stdin.buffer, "stdin", options)
             continue
-        for path, shown in expand(item):
+        for path, shown in expand(item, seen):
             if path is None:
-                yield Document.failed(shown, shown, f"{shown}: no such file or directory; "
-                                      "check the path (globs need quotes in some shells)")
+                yield clean_surrogates(Document.failed(
+                    shown, shown, f"{shown}: no such file or directory; check the path (globs "
+                    "need quotes in some shells)"))
                 continue
-            yield from read_file(path, shown, options)
+            yield from map(clean_surrogates, read_file(path, shown, options))
 
 
-def expand(item: str) -> Iterator[tuple[str | None, str]]:
-    """(path, name shown in output) for a file, every file below a directory, or a glob."""
+def expand(item: str, seen: set[tuple[int, int]] | None = None
+           ) -> Iterator[tuple[str | None, str]]:
+    """(path, name shown in output) for a file, every file below a directory, or a glob.
+
+    A file whose (device, inode) is in `seen` is left out (and each one given is added), so a
+    file reached by two paths is read once; folders are entered once each, so a symlink loop
+    ends at its first turn.
+    """
+    seen = set() if seen is None else seen
+    folders: set[tuple[int, int]] = set()
     if os.path.isdir(item):
-        base = os.path.dirname(os.path.normpath(item))
-        for root, dirs, files in os.walk(item):
-            dirs.sort()
-            shown_root = os.path.relpath(root, base)  # once per folder, not per file
-            for name in sorted(files):
-                yield os.path.join(root, name), os.path.join(shown_root, name)
-    elif os.path.exists(item):
-        yield item, item
+        yield from _walk(item, os.path.dirname(os.path.normpath(item)), seen, folders)
+    elif os.path.lexists(item):
+        if _first_visit(item, seen):
+            yield item, item
     elif glob.has_magic(item):
-        matches = sorted(glob.glob(item, recursive=True))
+        matches = _glob(item)
         if not matches:
             yield None, item
         for match in matches:
-            yield from expand(match)
+            if os.path.isdir(match):  # shown by its whole path, like the files matched
+                yield from _walk(match, None, seen, folders)
+            elif _first_visit(match, seen):
+                yield match, match
     else:
         yield None, item
 
 
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a regular file or folder; None for anything else (a broken symlink,
+    a special file: each path to one is reported by read_file)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _first_visit(path: str, seen: set[tuple[int, int]]) -> bool:
+    key = _identity(path)
+    if key is None:
+        return True
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _walk(top: str, base: str | None, seen: set[tuple[int, int]],
+          folders: set[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+    """Every file below `top`, sorted, following symlinked folders but entering each once;
+    shown relative to `base` (None: as found)."""
+    for root, dirs, files in os.walk(top, followlinks=True):
+        key = _identity(root)
+        if key in folders:
+            dirs.clear()  # reached before by another path, or a symlink loop
+            continue
+        if key is not None:
+            folders.add(key)
+        dirs.sort()
+        shown_root = root if base is None else os.path.relpath(root, base)  # once per folder
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if _first_visit(path, seen):
+                yield path, os.path.join(shown_root, name)
+
+
+def _glob(pattern: str) -> list[str]:
+    """Sorted matches of `pattern`; `**` matches any depth, without following symlink loops
+    (glob.glob follows them to the limit of path length: hundreds of copies of each file)."""
+    if "**" not in pattern:
+        return sorted(glob.glob(pattern))
+    parts = pattern.split(os.sep)
+    fixed = 0
+    while fixed < len(parts) and not glob.has_magic(parts[fixed]):
+        fixed += 1
+    top = os.sep.join(parts[:fixed]) or (os.sep if pattern.startswith(os.sep) else os.curdir)
+    rules = parts[fixed:]
+    if not os.path.isdir(top):
+        return []
+    matches, folders = [], set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        key = _identity(root)
+        if key in folders:
+            dirs.clear()
+            continue
+        folders.add(key)
+        dirs.sort()
+        relative = [] if root == top else os.path.relpath(root, top).split(os.sep)
+        if _match(relative, rules):
+            matches.append(root)
+        matches.extend(os.path.join(root, name) for name in sorted(files)
+                       if _match([*relative, name], rules))
+    prefix = os.curdir + os.sep
+    return sorted(m[len(prefix):] if fixed == 0 and m.startswith(prefix) else m for m in matches)
+
+
+def _match(names: list[str], rules: list[str]) -> bool:
+    """Whether the path components `names` match the glob components `rules` (`**`: any
+    number of folders; a hidden name only matches a rule that starts with a dot)."""
+    if not rules:
+        return not names
+    if rules[0] == "**":
+        if _match(names, rules[1:]):
+            return True
+        return bool(names) and not names[0].startswith(".") and _match(names[1:], rules)
+    if not names or (names[0].startswith(".") and not rules[0].startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(names[0], rules[0]) and _match(names[1:], rules[1:])
+
+
 def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
+    """The documents of one file; whatever goes wrong becomes an error record naming it."""
     ext = os.path.splitext(path)[1].lower()
     reader = READERS.get(ext)
     if reader is None:
@@ -79,17 +188,101 @@ def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
                               f"fraudtag reads {known}: convert the file or leave it out")
         return
     try:
+        _check_file(path, shown)
         yield from reader(path, shown, options)
     except InputError as e:
         yield Document.failed(shown, shown, str(e))
+    except FileNotFoundError:
+        yield Document.failed(shown, shown, f"{shown}: no such file (a symlink to a missing "
+                              "file?); fix the link or leave it out")
     except OSError as e:
         yield Document.failed(shown, shown, f"{shown}: cannot read ({e.strerror or e}); "
                               "check the file's permissions")
+    except RecursionError:
+        yield Document.failed(shown, shown, f"{shown}: nested too deeply to read (more than "
+                              "about 1,000 levels); fix or re-export the file, or leave it out")
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop a batch
+        yield Document.failed(shown, shown, f"{shown}: could not be read ({_describe(e)}); the "
+                              "file may be damaged or not what its extension says: re-save or "
+                              "convert it, or leave it out")
+
+
+def _describe(e: BaseException, limit: int = 300) -> str:
+    text = f"{type(e).__name__}: {e}"
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+            (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_file(path: str, shown: str) -> None:
+    """Raise InputError for what must not be opened: a special file (opening a FIFO waits for
+    a writer, a device never ends) or a file over the size limit."""
+    mode = os.stat(path)
+    for test, kind in _SPECIAL:
+        if test(mode.st_mode):
+            raise InputError(f"{shown}: {kind}, not a regular file; fraudtag reads regular files "
+                             "only: leave it out or copy its content to a file")
+    _check_size(mode.st_size, shown)
+
+
+def _check_size(size: int, shown: str) -> None:
+    limit = max_file_bytes()
+    if size > limit:
+        raise InputError(f"{shown}: {size:,} bytes, over the limit of {limit:,} for one file; "
+                         "split it, or raise FRAUDTAG_MAX_FILE_BYTES")
+
+
+def _read_bytes(path: str, shown: str) -> bytes:
+    """The file's bytes, at most the size limit (a file may grow after it was checked)."""
+    limit = max_file_bytes()
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    _check_size(len(data), shown)
+    return data
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(value: Any) -> tuple[Any, bool]:
+    """`value` with each lone surrogate of its strings replaced by U+FFFD, and whether any was."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value) is None:
+            return value, False
+        return _SURROGATE.sub("\ufffd", value), True
+    if isinstance(value, dict):
+        items = [(_replace_surrogates(k), _replace_surrogates(v)) for k, v in value.items()]
+        if not any(k[1] or v[1] for k, v in items):
+            return value, False
+        return {k[0]: v[0] for k, v in items}, True
+    if isinstance(value, list):
+        items = [_replace_surrogates(v) for v in value]
+        if not any(changed for _, changed in items):
+            return value, False
+        return [v for v, _ in items], True
+    return value, False
+
+
+def clean_surrogates(doc: Document) -> Document:
+    """`doc` with lone surrogates (which UTF-8 cannot encode) replaced by U+FFFD in its id,
+    source, text, meta and error, and a warning saying where; lengths, and so offsets, stay."""
+    changed = []
+    for name in ("id", "source", "text", "meta", "error"):
+        value, replaced = _replace_surrogates(getattr(doc, name))
+        if replaced:
+            setattr(doc, name, value)
+            changed.append(name)
+    if changed:
+        doc.warnings.append(f"lone surrogates (invalid Unicode, e.g. a JSON \\ud800 escape or "
+                            f"a file name that is not UTF-8) in {', '.join(changed)} were "
+                            "replaced with U+FFFD")
+    return doc
 
 
 def _read_text_file(path: str, shown: str) -> tuple[str, dict[str, Any], list[str]]:
-    with open(path, "rb") as f:
-        data = f.read()
+    data = _read_bytes(path, shown)
     if not data.strip():
         raise InputError(f"{shown}: empty file, no text to classify; remove it or add text")
     decoded = decode(data, shown)
@@ -167,28 +360,53 @@ def _record_document(obj: Any, where: str, default_id: str, source: str,
     return Document(record_id, source, text, meta)
 
 
-def _lines(data: bytes, shown: str) -> tuple[list[str], dict[str, Any], list[str]]:
-    decoded = decode(data, shown)
-    return decoded.text.splitlines(), {"encoding": decoded.encoding}, decoded.warnings
+def split_lines(text: str) -> list[str]:
+    """The lines of JSONL text: split at \\n only (a \\r before it is dropped). str.splitlines
+    also splits at U+2028, U+0085 and other characters JSON strings may hold unescaped."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def read_jsonl(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    with open(path, "rb") as f:
-        data = f.read()
+    data = _read_bytes(path, shown)
     if not data.strip():
         raise InputError(f"{shown}: empty file, no records to classify; remove it or add "
                          "records (one JSON object per line)")
-    lines, meta, warnings = _lines(data, shown)
-    yield from _json_lines(enumerate(lines, 1), shown, options, warnings, plain_ok=False,
-                           encoding=meta["encoding"])
+    decoded = decode(data, shown)
+    yield from _json_lines(enumerate(split_lines(decoded.text), 1), shown, options,
+                           decoded.warnings, plain_ok=False, encoding=decoded.encoding)
 
 
 def read_stream(stream: IO[bytes], shown: str, options: ReadOptions) -> Iterator[Document]:
-    """JSONL or plain lines from a stream, decoded line by line so results can flow out."""
-    def numbered() -> Iterator[tuple[int, str]]:
-        for number, raw in enumerate(stream, 1):
-            yield number, decode(raw, f"{shown}:{number}").text.rstrip("\r\n")
-    yield from _json_lines(numbered(), shown, options, [], plain_ok=True, encoding=None)
+    """JSONL or plain lines from a stream, decoded line by line so results can flow out.
+
+    A line that cannot be read (binary bytes, longer than the file size limit) is an error
+    record for that line; the stream goes on."""
+    limit = max_file_bytes()
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        where = f"{shown}:{number}"
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                raw = stream.readline(limit)
+            yield Document.failed(where, shown, f"{where}: a line longer than {limit:,} bytes; "
+                                  "split it, or raise FRAUDTAG_MAX_FILE_BYTES")
+            continue
+        try:
+            line = decode(raw, where).text.rstrip("\r\n")
+        except Exception as e:  # noqa: BLE001 - one bad line must not stop the stream
+            message = str(e) if isinstance(e, InputError) else (
+                f"{where}: could not be read ({_describe(e)}); fix or remove this line")
+            yield Document.failed(where, shown, message)
+            continue
+        yield from map(clean_surrogates, _json_lines([(number, line)], shown, options, [],
+                                                     plain_ok=True, encoding=None))
 
 
 def _json_lines(lines: Iterable[tuple[int, str]], shown: str, options: ReadOptions,
@@ -204,19 +422,26 @@ def _json_lines(lines: Iterable[tuple[int, str]], shown: str, options: ReadOptio
             continue
         try:
             obj = json.loads(line)
+            doc = _record_document(obj, where, default_id, shown, options,
+                                   {"line": number, **extra})
         except json.JSONDecodeError as e:
             yield Document.failed(default_id, shown, f"{where}: invalid JSON ({e.msg} at column "
                                   f"{e.colno}); fix or remove this line and run again")
             continue
-        doc = _record_document(obj, where, default_id, shown, options, {"line": number, **extra})
+        except RecursionError:
+            yield Document.failed(default_id, shown, f"{where}: JSON nested too deeply (more "
+                                  "than about 1,000 levels); fix or remove this line")
+            continue
+        except Exception as e:  # noqa: BLE001 - one bad line must not stop the file
+            yield Document.failed(default_id, shown, f"{where}: could not be read "
+                                  f"({_describe(e)}); fix or remove this line")
+            continue
         doc.warnings.extend(warnings)
         yield doc
 
 
 def read_json(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    with open(path, "rb") as f:
-        data = f.read()
-    decoded = decode(data, shown)
+    decoded = decode(_read_bytes(path, shown), shown)
     try:
         value = json.loads(decoded.text)
     except json.JSONDecodeError as e:
@@ -232,27 +457,39 @@ def read_json(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
         yield doc
 
 
+def allow_long_csv_fields() -> None:
+    """Let the csv module read a cell as long as a whole file may be (its default limit,
+    131,072 characters, ends the reading of a file at the first longer cell)."""
+    limit = min(max_file_bytes(), 2**31 - 1)  # a C long on every platform
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
+
+
 def read_csv(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    with open(path, "rb") as f:
-        data = f.read()
-    decoded = decode(data, shown)
+    decoded = decode(_read_bytes(path, shown), shown)
     delimiter = "\t" if path.lower().endswith(".tsv") else ","
+    allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
     columns = reader.fieldnames or []
     if options.text_field not in columns:
         raise InputError(f"{shown}: no {options.text_field!r} column (columns: "
                          f"{', '.join(columns) or 'none'}); name the text column with "
                          "--text-field")
-    try:
-        for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # the reader goes on at the next line: so does the file
             where = f"{shown}:{reader.line_num}"
-            doc = _record_document(row, where, where, shown, options,
-                                   {"line": reader.line_num, "encoding": decoded.encoding})
-            doc.warnings.extend(decoded.warnings)
-            yield doc
-    except csv.Error as e:
-        yield Document.failed(f"{shown}:{reader.line_num}", shown, f"{shown}:{reader.line_num}: "
-                              f"malformed CSV ({e}); fix the quoting of this row")
+            yield Document.failed(where, shown, f"{where}: malformed CSV ({e}); fix the "
+                                  "quoting of this row")
+            continue
+        where = f"{shown}:{reader.line_num}"
+        doc = _record_document(row, where, where, shown, options,
+                               {"line": reader.line_num, "encoding": decoded.encoding})
+        doc.warnings.extend(decoded.warnings)
+        yield doc
 
 
 READERS: dict[str, Reader] = {

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
+import re
 from typing import IO, Any
 
 import orjson
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_WARNING = "lone surrogates (invalid Unicode) in this record were replaced with U+FFFD"
+
 
 def dumps(record: dict[str, Any]) -> bytes:
     """A record as one line of JSON (UTF-8): orjson, five times json's speed; json for what
-    orjson refuses (an integer past 64 bits in an input's metadata)."""
+    orjson refuses (an integer past 64 bits in an input's metadata, a lone surrogate).
+
+    UTF-8 cannot hold a lone surrogate (U+D800..U+DFFF, e.g. from a JSON "\\ud800" escape):
+    each one is written as U+FFFD, with a warning on a result record. The readers replace them
+    on input already; this keeps any other record from failing at the last step."""
     try:
         return orjson.dumps(record)
     except TypeError:  # orjson.JSONEncodeError
-        return json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
+        text = json.dumps(record, ensure_ascii=False, default=str)
+    if _SURROGATE.search(text) is None:
+        return text.encode("utf-8")
+    if isinstance(record.get("warnings"), list):
+        record = {**record, "warnings": [*record["warnings"], SURROGATE_WARNING]}
+        text = json.dumps(record, ensure_ascii=False, default=str)
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def loads(line: bytes) -> dict[str, Any]:
@@ -126,7 +141,9 @@ def read_done_ids(path: str, fmt: str) -> set[str]:
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             f.truncate(complete)
-    lines = data[:complete].decode("utf-8").splitlines()
+    text = data[:complete].decode("utf-8")
     if fmt == "csv":
-        return {row["id"] for row in csv.DictReader(lines)}
-    return {json.loads(line)["id"] for line in lines if line.strip()}
+        csv.field_size_limit(2**31 - 1)  # a measures cell may pass the default 131,072
+        return {row["id"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+    # split at \n only: str.splitlines also splits at U+2028 and U+0085, which JSON holds raw
+    return {json.loads(line)["id"] for line in text.split("\n") if line.strip()}
