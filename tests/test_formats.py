@@ -285,3 +285,25 @@ def test_empty_jsonl_is_one_error_record(tmp_path, content):
     path.write_bytes(content)
     [doc] = read_documents([str(path)])
     assert "empty.jsonl: empty file, no records" in doc.error
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_damaged_files_give_one_record_each(tmp_path, fmt):
+    """Random bytes changed in a PDF or a Word file: each file gives one record, a result or
+    an error naming it, and the reader raises nothing."""
+    import random
+
+    good = render.to_pdf(ZH, lines_per_page=6) if fmt == "pdf" else render.to_docx(ZH)
+    rng = random.Random(14)
+    paths = []
+    for i in range(40):
+        data = bytearray(good)
+        for _ in range(rng.choice([1, 3, 10])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path = tmp_path / f"damaged{i:02d}.{fmt}"
+        path.write_bytes(bytes(data))
+        paths.append(str(path))
+    docs = list(read_documents(paths))
+    assert [doc.source for doc in docs] == paths
+    for doc in docs:
+        assert doc.error is None or doc.error.startswith(doc.source), doc.error

@@ -62,6 +62,9 @@ def ocr_image(image, where: str) -> tuple[str, float]:
         data = pytesseract.image_to_data(image.convert("L"), lang=LANGUAGES,
                                          output_type=pytesseract.Output.DICT,
                                          timeout=PAGE_SECONDS)
+    except pytesseract.TesseractError as e:
+        raise InputError(f"{where}: Tesseract could not read the image ({e.message}); check "
+                         "the file") from None
     except RuntimeError as e:  # pytesseract's timeout
         raise InputError(f"{where}: OCR took over {PAGE_SECONDS} s on one page ({e}); "
                          "check the image") from None
