@@ -307,3 +307,26 @@ def test_damaged_files_give_one_record_each(tmp_path, fmt):
     assert [doc.source for doc in docs] == paths
     for doc in docs:
         assert doc.error is None or doc.error.startswith(doc.source), doc.error
+
+
+def test_cli_reads_a_scan_only_with_ocr(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "scan.png"
+    path.write_bytes(render.to_png(OCR_TEXT))
+    command = [sys.executable, os.path.join(ROOT, "classify.py"), str(path), "-j", "1", "-q"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 3
+    assert "run with --ocr" in json.loads(result.stdout)["error"]
+    if not _has_tesseract():
+        pytest.skip("Tesseract with chi_sim and eng is not installed")
+    result = subprocess.run([*command, "--ocr"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert 1500 in [m["count"] for m in record["measures"]]
+    assert record["meta"]["ocr_confidence"] >= 80 and record["meta"]["format"] == "image"
