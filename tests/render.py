@@ -190,7 +190,7 @@ def to_docx(text: str) -> bytes:
                 run._r.addprevious(run._r.makeelement(docx.oxml.ns.qn("w:br"), {}))
         if i + 1 == table_after:
             table = document.add_table(rows=2, cols=2)
-            for r, (key, value) in enumerate([("报送单位", "反诈中心"), ("联系人", "张警官")]):
+            for r, (key, value) in enumerate([("报送单位", "县政府办公室"), ("联系人", "张晓明")]):
                 table.cell(r, 0).text = key
                 table.cell(r, 1).text = value
     out = io.BytesIO()

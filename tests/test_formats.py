@@ -149,10 +149,10 @@ def test_docx_line_breaks_table_and_header_apart(tmp_path, text):
     doc = read_one(path)
     assert doc.error is None, doc.error
     lines = doc.text.split("\n")
-    row = lines.index("报送单位\t反诈中心")  # a row as a line, after the first paragraph
-    assert lines[row + 1] == "联系人\t张警官"
+    row = lines.index("报送单位\t县政府办公室")  # a row as a line, after the first paragraph
+    assert lines[row + 1] == "联系人\t张晓明"
     assert squash("".join(lines[:row])) == squash(text.split("\n")[0])
-    assert squash(doc.text) == squash(text.split("\n")[0] + "报送单位反诈中心联系人张警官"
+    assert squash(doc.text) == squash(text.split("\n")[0] + "报送单位县政府办公室联系人张晓明"
                                       + "".join(text.split("\n")[1:]))
     assert len(lines) > len(text.split("\n")) + 2  # the manual line breaks are kept
     assert doc.meta["header"] == "青禾县反诈中心 内部资料 2023年第4期"
@@ -285,3 +285,48 @@ def test_empty_jsonl_is_one_error_record(tmp_path, content):
     path.write_bytes(content)
     [doc] = read_documents([str(path)])
     assert "empty.jsonl: empty file, no records" in doc.error
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_damaged_files_give_one_record_each(tmp_path, fmt):
+    """Random bytes changed in a PDF or a Word file: each file gives one record, a result or
+    an error naming it, and the reader raises nothing."""
+    import random
+
+    good = render.to_pdf(ZH, lines_per_page=6) if fmt == "pdf" else render.to_docx(ZH)
+    rng = random.Random(14)
+    paths = []
+    for i in range(40):
+        data = bytearray(good)
+        for _ in range(rng.choice([1, 3, 10])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path = tmp_path / f"damaged{i:02d}.{fmt}"
+        path.write_bytes(bytes(data))
+        paths.append(str(path))
+    docs = list(read_documents(paths))
+    assert [doc.source for doc in docs] == paths
+    for doc in docs:
+        assert doc.error is None or doc.error.startswith(doc.source), doc.error
+
+
+def test_cli_reads_a_scan_only_with_ocr(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "scan.png"
+    path.write_bytes(render.to_png(OCR_TEXT))
+    command = [sys.executable, os.path.join(ROOT, "classify.py"), str(path), "-j", "1", "-q"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 3
+    assert "run with --ocr" in json.loads(result.stdout)["error"]
+    if not _has_tesseract():
+        pytest.skip("Tesseract with chi_sim and eng is not installed")
+    result = subprocess.run([*command, "--ocr"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert 1500 in [m["count"] for m in record["measures"]]
+    assert record["meta"]["ocr_confidence"] >= 80 and record["meta"]["format"] == "image"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from typing import IO, Any
 
 from pipeline.errors import InputError
@@ -76,7 +77,8 @@ def read_docx_text(path: str, shown: str) -> tuple[str, dict[str, Any]]:
                             lines.append(line)
                 if lines:
                     meta[kind] = "\n".join(lines)
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
+            zlib.error, ValueError, KeyError) as e:  # a damaged or unusual zip
         raise InputError(f"{shown}: not a readable .docx ({e}); re-save it from Word as .docx "
                          "(old .doc files must be converted)") from None
     return "\n".join(line for line in body if line.strip()), meta

@@ -5,6 +5,7 @@ by OCR when asked (pipeline.ingest.ocr).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections import Counter
@@ -43,6 +44,12 @@ def _line(row: dict, height: float) -> Line:
 def read_pdf_text(path: str, shown: str, ocr: bool = False) -> tuple[str, dict[str, Any],
                                                                      list[str]]:
     """The text of a PDF, its meta (format, pages, chars, OCR figures) and warnings."""
+    with open(path, "rb") as stream:  # closed here whatever pdfminer raises
+        return _read_pdf(stream, path, shown, ocr)
+
+
+def _read_pdf(stream, path: str, shown: str, ocr: bool) -> tuple[str, dict[str, Any],
+                                                                 list[str]]:
     import logging
 
     import pdfplumber
@@ -51,7 +58,7 @@ def read_pdf_text(path: str, shown: str, ocr: bool = False) -> tuple[str, dict[s
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     started = time.monotonic()
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(stream)
     except PDFSyntaxError as e:
         raise InputError(f"{shown}: not a readable PDF ({e}); check that the file is complete"
                          ) from None
@@ -65,12 +72,22 @@ def read_pdf_text(path: str, shown: str, ocr: bool = False) -> tuple[str, dict[s
     pages: list[list[Line]] = []
     blank: list[int] = []  # pages without a text layer
     scanned: list[int] = []  # those of them that hold an image
-    with pdf:
-        if len(pdf.pages) > MAX_PAGES:
+    with _closing(pdf):
+        try:
+            count = len(pdf.pages)
+        except Exception as e:  # noqa: BLE001 - the page tree is read here, damaged or not
+            raise InputError(f"{shown}: not a readable PDF ({type(e).__name__}: {e}); check "
+                             "that the file is complete") from None
+        if count > MAX_PAGES:
             raise InputError(f"{shown}: {len(pdf.pages)} pages, more than the {MAX_PAGES} "
                              "fraudtag reads from one PDF; split it (e.g. `qpdf --split-pages`)")
         for number, page in enumerate(pdf.pages, 1):
-            lines = page_lines(page)
+            try:
+                lines = page_lines(page)
+            except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a damaged page
+                raise InputError(f"{shown}: page {number} is not readable ({type(e).__name__}: "
+                                 f"{e}); check that the file is complete, or re-save it as PDF"
+                                 ) from None
             if not lines:
                 blank.append(number)
                 if page.images:
@@ -101,6 +118,17 @@ def read_pdf_text(path: str, shown: str, ocr: bool = False) -> tuple[str, dict[s
                         "not read; run with --ocr to read them")
     meta["chars"] = len(text)
     return text, meta, warnings
+
+
+@contextlib.contextmanager
+def _closing(pdf):
+    """pdf, closed at the end; pdfplumber's close walks the pages again, and on a damaged file
+    raises there: the file's own error has been reported already (the stream is ours to close)."""
+    try:
+        yield pdf
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
 
 
 def page_lines(page) -> list[Line]:
