@@ -58,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="skip ids already complete in the output file and append the rest")
     p.add_argument("--summary", metavar="FILE", help="write a JSON summary of the batch")
+    p.add_argument("--clusters", action="store_true",
+                   help="add each record's repost cluster and its size so far, and list the "
+                        "largest clusters in --summary and --report (--stream always does)")
     p.add_argument("--report", metavar="FILE", help="write a self-contained HTML report")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--stream", action="store_true",
@@ -157,7 +160,8 @@ def _classify_main(argv: list[str] | None) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
 
-    spec = PipelineSpec(model_dir, args.segmenter, args.explain)
+    spec = PipelineSpec(model_dir, args.segmenter, args.explain,
+                        signatures=args.clusters or args.stream)
     try:
         # Workers load the model themselves: with -j N this process only checks it.
         model = load_model(model_dir) if args.stream or args.jobs == 1 else None
@@ -200,7 +204,7 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     from pipeline.engine.memory import settle
     from pipeline.engine.workers import run_batches
     from pipeline.ingest.readers import read_documents
-    from pipeline.output.writers import loads, read_done_ids
+    from pipeline.output.writers import dumps, loads, read_done_ids
 
     done = read_done_ids(args.output, args.format) if args.resume else set()
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
@@ -217,19 +221,25 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     def make_local():  # reuse the model this process has loaded, if it has
         from pipeline.engine.stages import Pipeline  # here: with -j N this process runs no stage
 
-        return Pipeline(model, segmenter=args.segmenter, explain=args.explain) if model \
-            else spec.build()
+        return Pipeline(model, segmenter=args.segmenter, explain=args.explain,
+                        signatures=spec.signatures) if model else spec.build()
 
+    monitor = _monitor({}) if args.clusters else None
     documents = errors = 0
-    records = summary is not None or args.format != "jsonl"  # else lines are written as they are
+    # records are decoded only when something reads them; else lines are written as they are
+    records = summary is not None or args.format != "jsonl" or monitor is not None
     with contextlib.ExitStack() as stack:
         writer = _open_writer(args, labels, stack, append)
         try:
             for batch in run_batches(docs, spec, args.jobs, args.batch_size, make_local):
                 for result in batch:
                     record = loads(result.line) if records else None
+                    line = result.line
+                    if monitor and result.signature:
+                        record = monitor.observe(record, result.signature, result.excerpt)
+                        line = dumps(record)
                     if args.format == "jsonl":
-                        writer.write_line(result.line)
+                        writer.write_line(line)
                     else:
                         writer.write(record)
                     if summary:
@@ -248,6 +258,8 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     print(f"{documents} documents, {errors} errors{skipped}", file=sys.stderr)
     if summary:
         data = summary.to_dict()
+        if monitor:
+            data["clusters"] = [cluster.to_record() for cluster in monitor.clusters.top(20)]
         if args.summary:
             with open(args.summary, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, indent=2)
@@ -259,10 +271,16 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     return 3 if errors else 0
 
 
-def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
-    """One result per input line, written and flushed as soon as it is ready."""
+def _monitor(alerts: dict[str, float]):
+    """Repost clusters, with the window of the settings, and the alert rules."""
     from pipeline.app.monitor import Monitor
     from pipeline.cluster.reposts import RepostClusters
+
+    return Monitor(alerts, RepostClusters(window=resolve()["cluster_window"]))
+
+
+def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> int:
+    """One result per input line, written and flushed as soon as it is ready."""
     from pipeline.engine.memory import settle
     from pipeline.engine.stages import Pipeline
     from pipeline.engine.workers import encode, run_guarded
@@ -270,7 +288,7 @@ def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> 
     from pipeline.output.writers import dumps, loads
 
     pipeline = Pipeline(model, segmenter=args.segmenter, explain=args.explain, signatures=True)
-    monitor = Monitor(alerts, RepostClusters(window=resolve()["cluster_window"]))
+    monitor = _monitor(alerts)
     settle()
     options = ReadOptions(args.text_field, args.id_field)
     errors = 0
