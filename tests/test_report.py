@@ -153,3 +153,15 @@ def test_the_cli_report_records_model_and_inputs(report):
     run = summary["run"]
     assert run["inputs"] == [ARCHIVE, os.path.join(ROOT, "examples")]
     assert run["model"]["sha256"] and run["model"]["created"] and run["date"]
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
+def test_the_font_stack_reaches_an_installed_cjk_font():
+    """A bare Chromium draws hanzi as boxes unless the page names a CJK font it has."""
+    from pipeline.output.report import FONTS
+
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    families = {name.strip() for line in listed.stdout.splitlines() for name in line.split(",")}
+    if not families:
+        pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
+    assert any(f'"{family}"' in FONTS for family in families), sorted(families)

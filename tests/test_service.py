@@ -209,10 +209,12 @@ def test_docs_are_served_without_a_cdn(client):
 
 def test_the_server_says_where_it_listens_logs_requests_and_drops_silent_clients(tmp_path):
     import os
+    import queue
     import signal
     import socket
     import subprocess
     import sys
+    import threading
     import time
 
     with socket.socket() as s:
@@ -222,20 +224,25 @@ def test_the_server_says_where_it_listens_logs_requests_and_drops_silent_clients
     server = subprocess.Popen([sys.executable, f"{ROOT}/classify.py", "--serve", "--port",
                                str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, env=env)
+    output: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [output.put(line) for line in server.stdout],
+                     daemon=True).start()
+
+    def wait_for(needle):
+        seen = []
+        while not seen or needle not in seen[-1]:
+            try:
+                seen.append(output.get(timeout=60))
+            except queue.Empty:
+                raise AssertionError(f"no {needle!r} in {seen}") from None
+
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            lines.append(server.stdout.readline())
-            if f"running on http://127.0.0.1:{port}" in lines[-1]:
-                break
-        else:
-            raise AssertionError("".join(lines))
+        wait_for(f"running on http://127.0.0.1:{port}")
         import httpx
 
         assert httpx.post(f"http://127.0.0.1:{port}/v1/classify",
                           json={"text": "刷单"}).status_code == 200
-        assert '"POST /v1/classify HTTP/1.1" 200' in server.stdout.readline()
+        wait_for('"POST /v1/classify HTTP/1.1" 200')
         silent, slow = socket.create_connection(("127.0.0.1", port)), \
             socket.create_connection(("127.0.0.1", port))
         with silent, slow:
