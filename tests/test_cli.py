@@ -103,7 +103,8 @@ def test_csv_output(tmp_path, shipped_model):
     out = tmp_path / "out.csv"
     result = run(os.path.join(ARCHIVE, "reports.csv"), "--format", "csv", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a byte-order mark: Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows] == ["csv-1", "csv-2"]
     assert {f"score_{label}" for label in shipped_model.labels} <= set(rows[0])
     assert "fundraising" in rows[0]["labels"].split(";")

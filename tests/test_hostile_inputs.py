@@ -15,7 +15,7 @@ from conftest import ARCHIVE, ROOT
 from pipeline.document import Document
 from pipeline.ingest import readers
 from pipeline.ingest.readers import read_documents, read_stream
-from pipeline.output.writers import dumps, read_done_ids
+from pipeline.output.writers import dumps, read_output
 
 TEXT = "冒充客服退款诈骗，请勿点击陌生链接。"
 
@@ -175,7 +175,8 @@ def test_jsonl_splits_lines_at_newlines_only(tmp_path, separator):
     assert (second.id, second.meta["line"]) == ("b", 2)
     out = tmp_path / "out.jsonl"
     out.write_bytes(b"".join(dumps(d.to_record()) + b"\n" for d in (first, second)))
-    assert read_done_ids(str(out), "jsonl") == {f"a{separator}", "b"}  # --resume reads it back
+    # --resume reads it back
+    assert [r["id"] for r in read_output(str(out), "jsonl", [])] == [f"a{separator}", "b"]
 
 
 def test_a_csv_cell_longer_than_131072_characters_is_read_and_so_is_the_rest(tmp_path):
@@ -278,7 +279,7 @@ def test_resume_reads_a_csv_output_whose_measures_cell_passes_131072_characters(
     csv.field_size_limit(131_072)  # the default: reading a CSV input may have raised it
     out = tmp_path / "out.csv"
     measures = json.dumps([{"text": "发放宣传资料1500余份"}] * 10_000, ensure_ascii=False)
-    out.write_text(f'id,measures\nbig,"{measures.replace(chr(34), chr(34) * 2)}"\nnext,[]\n',
-                   encoding="utf-8")
+    out.write_text(f'id,source,measures_json\nbig,a.csv,"{measures.replace(chr(34), chr(34) * 2)}"'
+                   '\nnext,a.csv,[]\n', encoding="utf-8")
     assert len(measures) > 131_072
-    assert read_done_ids(str(out), "csv") == {"big", "next"}
+    assert [r["id"] for r in read_output(str(out), "csv", [])] == ["big", "next"]

@@ -168,3 +168,16 @@ def test_text_with_a_few_control_characters_is_still_text():
 def test_binary_file_record_says_what_to_do():
     record = json.loads(json.dumps(read("image.bin.txt")[0].to_record()))
     assert "convert it" in record["error"]
+
+
+@pytest.mark.parametrize("depth,error", [(50_000, True), (400, False)])
+def test_a_page_nested_too_deep_is_an_error_record_not_a_hang(tmp_path, depth, error):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * depth + "防范电信网络诈骗宣传" + "</div>" * depth
+                    + "<br><img src=x></body></html>", encoding="utf-8")
+    [doc] = read_documents([str(page)])
+    if error:
+        assert doc.error == (f"{page}: elements nested {depth + 2} deep (at most 500 are read): "
+                             "not a page a browser shows; save the page's text as .txt")
+    else:
+        assert doc.error is None and "防范电信网络诈骗宣传" in doc.text

@@ -10,7 +10,9 @@ Examples:
   python classify.py --serve --port 8000                   # HTTP service, see /docs
 
 Exit status: 0 every document processed; 3 finished, but some records are errors;
-2 usage error; 1 nothing could run (no model, or a model that does not match its manifest).
+2 usage error; 1 nothing could run (no model, or a model that does not match its manifest);
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM): rerun with --resume to continue;
+141 the reader of the output went away (`| head`).
 A model's scorer.npz runs no code when loaded; its model.joblib (a pickle) does: use only
 models from a trusted source.
 """
@@ -22,7 +24,9 @@ import contextlib
 import gc
 import json
 import os
+import signal
 import sys
+from typing import Any
 
 from pipeline.errors import FraudtagError
 from pipeline.resources import model_dir as model_dir_of
@@ -38,10 +42,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, directories, globs, or - for stdin (JSONL or plain lines)")
     p.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
-    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], default="jsonl")
+    p.add_argument("--format", choices=list(FORMATS), default=None,
+                   help="jsonl, csv or parquet (default: from -o's extension, else jsonl)")
     p.add_argument("--model", default=None,
                    help="model directory (default: FRAUDTAG_MODEL, else the shipped model)")
-    p.add_argument("--text-field", default="text", help="text field of JSON/CSV records")
+    p.add_argument("--text-field", default="text",
+                   help="text field of JSON/CSV records; a record without it is read from "
+                        "'text' when it has one (default: text)")
     p.add_argument("--id-field", default="id", help="id field of JSON/CSV records")
     p.add_argument("--split-reports", action="store_true",
                    help="split files that hold several numbered reports into one per report")
@@ -56,7 +63,8 @@ def parser() -> argparse.ArgumentParser:
                    help="worker processes (default: all cores)")
     p.add_argument("--batch-size", type=int, default=64, help="documents per model call")
     p.add_argument("--resume", action="store_true",
-                   help="skip ids already complete in the output file and append the rest")
+                   help="skip documents (source and id) already in the output file and "
+                        "append the rest")
     p.add_argument("--summary", metavar="FILE", help="write a JSON summary of the batch")
     p.add_argument("--clusters", action="store_true",
                    help="add each record's repost cluster and its size so far, and list the "
@@ -79,9 +87,31 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+FORMATS = {"jsonl": (".jsonl", ".json", ".ndjson"), "csv": (".csv",),
+           "parquet": (".parquet", ".pq")}
+
+
+def output_format(output: str, chosen: str | None) -> str:
+    """--format if given, else the format -o's extension names, else jsonl."""
+    if chosen:
+        return chosen
+    ext = os.path.splitext(output)[1].lower()
+    return next((name for name, exts in FORMATS.items() if ext in exts), "jsonl")
+
+
 def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, float]:
+    args.format = output_format(args.output, args.format)
     if not args.inputs and not (args.stream or args.serve):
         p.error("give at least one INPUT (a file, directory, glob or -), or --stream/--serve")
+    if args.inputs and (args.serve or args.stream):
+        mode = "--serve takes documents from HTTP requests" if args.serve else \
+            "--stream reads documents from stdin"
+        p.error(f"{mode}, not from INPUTs ({' '.join(args.inputs)}): drop them, or drop "
+                f"{'--serve' if args.serve else '--stream'} to classify them")
+    if not 0 <= args.port <= 65535:
+        p.error(f"--port {args.port}: a port is a number from 0 to 65535 (e.g. 8000)")
+    if args.workers < 1:
+        p.error("--workers must be at least 1")
     if args.resume and (args.output == "-" or args.format == "parquet"):
         p.error("--resume needs -o FILE in jsonl or csv format")
     if args.format == "parquet" and args.output == "-":
@@ -118,13 +148,35 @@ def _unwritable(path: str) -> str | None:
     return None
 
 
+class Terminated(Exception):
+    """SIGTERM, raised where the main thread is, so that the run stops like on Ctrl-C: the
+    workers are stopped and what is finished is kept."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def classify_main(argv: list[str] | None = None) -> int:
     # Start-up (imports, the model's vocabulary) allocates much and frees little: the cyclic
     # collector only slows it. memory.settle() turns it back on once the work begins.
     gc.disable()
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return _classify_main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
+    except BrokenPipeError:
+        # the reader of stdout has gone (`| head`): say nothing more, and let no flush at exit
+        # raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
+        signal.signal(signal.SIGTERM, previous)
         gc.enable()
 
 
@@ -165,7 +217,8 @@ def _classify_main(argv: list[str] | None) -> int:
     try:
         # Workers load the model themselves: with -j N this process only checks it.
         model = load_model(model_dir) if args.stream or args.jobs == 1 else None
-        labels = model.labels if model else list(check_model(model_dir)["labels"])
+        manifest = model.manifest if model else check_model(model_dir)
+        labels = list(manifest["labels"])
     except (FraudtagError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -174,7 +227,7 @@ def _classify_main(argv: list[str] | None) -> int:
         p.error(f"--alert: unknown labels {sorted(unknown)}; the model has {labels}")
     if args.stream:
         return _stream(spec, model, args, alerts)
-    return _batch(spec, model, labels, args)
+    return _batch(spec, model, manifest, args)
 
 
 def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.ExitStack,
@@ -189,35 +242,72 @@ def _open_writer(args: argparse.Namespace, labels: list[str], stack: contextlib.
         stream = sys.stdout.buffer if args.output == "-" else stack.enter_context(
             open(args.output, "ab" if append else "wb"))  # noqa: SIM115
         writer = JsonlWriter(stream)
-    else:
+    else:  # utf-8-sig: a byte-order mark first (not again when appending), for Excel
         stream = sys.stdout if args.output == "-" else stack.enter_context(
-            open(args.output, "a" if append else "w", encoding="utf-8", newline=""))  # noqa: SIM115
+            open(args.output, "a" if append else "w", encoding="utf-8-sig", newline=""))  # noqa: SIM115
         writer = CsvWriter(stream, labels, header=not append)
     stack.callback(writer.close)
     return writer
 
 
-def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
+def _run_info(model_dir: str, manifest: dict[str, Any], inputs: list[str]) -> dict[str, Any]:
+    """When, with which model and over which inputs a batch ran (for its summary and report)."""
+    from datetime import datetime, timezone
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        fraudtag = version("fraudtag")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        fraudtag = "unknown"
+    return {"date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "version": fraudtag, "inputs": list(inputs),
+            "model": {"path": model_dir, "created": manifest.get("created"),
+                      "sha256": manifest.get("model_sha256")}}
+
+
+def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> int:
+    from collections import Counter
     from concurrent.futures import BrokenExecutor  # BrokenProcessPool's base, imported cheaply
 
     from pipeline.app.progress import Progress
     from pipeline.engine.memory import settle
     from pipeline.engine.workers import run_batches
     from pipeline.ingest.readers import read_documents
-    from pipeline.output.writers import dumps, loads, read_done_ids
+    from pipeline.output.writers import dumps, loads, read_output
 
-    done = read_done_ids(args.output, args.format) if args.resume else set()
-    append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
+    labels = list(manifest["labels"])
     summary = None
     if args.summary or args.report:  # imported only then: the report needs the extractor's names
         from pipeline.output.report import Summary
 
-        summary = Summary(labels)
+        summary = Summary(labels, _run_info(spec.model_dir, manifest, args.inputs))
+    # --resume: the records already written count in the summary, the totals and the exit
+    # status. A document is known by its (source, id), the n-th time it occurs: the same id in
+    # two files is two documents, and so is an id a file repeats.
+    done: Counter = Counter()
+    earlier = earlier_errors = 0
+    if args.resume:
+        for record in read_output(args.output, args.format, labels):
+            done[(record["source"], record["id"])] += 1
+            earlier += 1
+            earlier_errors += "error" in record
+            if summary:
+                summary.add(record)
+    append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     settle()
+
+    def todo(docs):
+        for doc in docs:
+            key = (doc.source, doc.id)
+            if done[key]:
+                done[key] -= 1
+                continue
+            yield doc
+
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports,
                           ocr=args.ocr)
-    docs = progress.track(doc for doc in docs if doc.id not in done)
+    docs = progress.track(todo(docs))
     def make_local():  # reuse the model this process has loaded, if it has
         from pipeline.engine.stages import Pipeline  # here: with -j N this process runs no stage
 
@@ -230,8 +320,10 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
     records = summary is not None or args.format != "jsonl" or monitor is not None
     with contextlib.ExitStack() as stack:
         writer = _open_writer(args, labels, stack, append)
+        batches = stack.enter_context(contextlib.closing(
+            run_batches(docs, spec, args.jobs, args.batch_size, make_local)))
         try:
-            for batch in run_batches(docs, spec, args.jobs, args.batch_size, make_local):
+            for batch in batches:
                 for result in batch:
                     record = loads(result.line) if records else None
                     line = result.line
@@ -253,9 +345,16 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
                   "written; rerun with --resume, or with -j 1 to see the cause",
                   file=sys.stderr)
             return 1
+        except (KeyboardInterrupt, Terminated) as e:
+            progress.close()
+            stack.close()  # the workers stopped and the output complete before saying so
+            how, status = ("terminated", 143) if isinstance(e, Terminated) else ("interrupted", 130)
+            print(f"{how}: {documents} documents written{_resume_hint(args)}", file=sys.stderr)
+            return status
     progress.close()
-    skipped = f", {len(done)} already done" if done else ""
-    print(f"{documents} documents, {errors} errors{skipped}", file=sys.stderr)
+    earlier_note = f" ({earlier} from the earlier run)" if earlier else ""
+    print(f"{earlier + documents} documents, {earlier_errors + errors} errors{earlier_note}",
+          file=sys.stderr)
     if summary:
         data = summary.to_dict()
         if monitor:
@@ -268,7 +367,15 @@ def _batch(spec, model, labels: list[str], args: argparse.Namespace) -> int:
 
             with open(args.report, "w", encoding="utf-8") as f:
                 f.write(render_html(data))
-    return 3 if errors else 0
+    return 3 if errors or earlier_errors else 0
+
+
+def _resume_hint(args: argparse.Namespace) -> str:
+    if args.output == "-":
+        return " to stdout"
+    if args.format == "parquet":
+        return f" to {args.output} (Parquet cannot be resumed: run again from the start)"
+    return f" to {args.output}; run the same command with --resume to continue"
 
 
 def _monitor(alerts: dict[str, float]):

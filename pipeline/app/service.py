@@ -3,7 +3,7 @@
     POST /v1/classify   {"id": "...", "text": "..."}  or  {"documents": [{...}, ...]}
     GET  /v1/health     liveness and the model's labels
     GET  /v1/model      the model's manifest
-    GET  /docs          OpenAPI documentation
+    GET  /docs, /redoc  OpenAPI documentation (served from the package: works offline)
 
 Concurrent requests are gathered into one model call: scikit-learn's per-call overhead is larger
 than the prediction itself. Errors share one shape: {"error": {"status": N, "message": "..."}}.
@@ -11,12 +11,14 @@ Set FRAUDTAG_TOKEN to require `Authorization: Bearer <token>`.
 """
 
 import asyncio
+import hmac
 import json
 import os
+import re
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 SETTINGS = {  # name: (default, help); read from FRAUDTAG_<NAME> environment variables
@@ -25,6 +27,10 @@ SETTINGS = {  # name: (default, help); read from FRAUDTAG_<NAME> environment var
     "token": ("", "bearer token required on /v1/classify (empty: none)"),
     "max_body_bytes": ("1000000", "largest request body accepted (413 beyond)"),
     "max_documents": ("256", "most documents in one request (413 beyond)"),
+    "timeout_head": ("10", "seconds a client has to send a request's line and headers "
+                           "(the connection is closed beyond)"),
+    "timeout_body": ("30", "seconds a client has to send a request's body (408 beyond)"),
+    "timeout_keep_alive": ("5", "seconds an idle keep-alive connection is held open"),
 }
 
 
@@ -33,7 +39,11 @@ def settings_from_env() -> dict[str, str]:
             for name, (default, _) in SETTINGS.items()}
 
 
-_INLINE_CHARS = 20_000  # batches up to this size are scored on the event loop itself
+# Requests up to this many characters are scored on the event loop itself (a thread hop costs
+# more than their work, a few milliseconds); longer ones go to a thread, so that one costly post
+# cannot stall the other clients. Measured: see tests/test_service.py.
+_INLINE_CHARS = 2_000
+_MAX_DEPTH = 64  # JSON nesting a request may have: documents need 3 levels, meta a few more
 
 
 class HTTPProblem(Exception):
@@ -46,14 +56,15 @@ class Batcher:
     """Gathers the documents of concurrent requests and scores them in one pipeline call.
 
     A request adds its documents and, if it is the first to wait, schedules a flush on the
-    event loop: the requests that arrive meanwhile join the same call. Small batches are scored
-    on the loop itself (a thread hop costs more than the work); a large one goes to a thread,
-    one at a time, while the loop keeps answering.
+    event loop: the requests that arrive meanwhile join the same call. Light requests (up to
+    _INLINE_CHARS together) are scored on the loop itself; heavy ones queue for a thread, one
+    batch at a time, while the loop keeps answering, light requests included.
     """
 
     def __init__(self, pipeline) -> None:
         self.pipeline = pipeline
         self.pending: list[tuple[list, asyncio.Future]] = []
+        self.heavy: list[tuple[list, asyncio.Future]] = []  # waiting for the thread
         self.running: asyncio.Task | None = None  # the batch in a thread, if any
 
     async def classify(self, docs: list) -> list[dict[str, Any]]:
@@ -65,32 +76,48 @@ class Batcher:
         return await future
 
     def _flush(self) -> None:
-        if self.running is not None or not self.pending:
-            return  # the batch in its thread flushes what waits when it ends
         jobs, self.pending = self.pending, []
-        docs = [doc for batch, _ in jobs for doc in batch]
-        if sum(len(doc.text) for doc in docs) <= _INLINE_CHARS:
-            self._answer(jobs, lambda: self.pipeline.run(docs))
-        else:
+        light, chars = [], 0
+        for job in jobs:
+            size = sum(len(doc.text) for doc in job[0])
+            if chars + size <= _INLINE_CHARS:
+                light.append(job)
+                chars += size
+            else:
+                self.heavy.append(job)
+        if light:
+            docs = [doc for batch, _ in light for doc in batch]
+            self._answer(light, lambda: self.pipeline.run(docs))
+        if self.heavy and self.running is None:
+            jobs, self.heavy = self.heavy, []
+            docs = [doc for batch, _ in jobs for doc in batch]
             self.running = asyncio.get_running_loop().create_task(self._in_thread(jobs, docs))
 
     async def _in_thread(self, jobs: list, docs: list) -> None:
         loop = asyncio.get_running_loop()
         try:
-            done = await loop.run_in_executor(None, self.pipeline.run, docs)
-            self._answer(jobs, lambda: done)
+            try:
+                done = await loop.run_in_executor(None, self.pipeline.run, docs)
+            except Exception as e:  # noqa: BLE001 - answer every waiting request
+                self._fail(jobs, e)
+            else:
+                self._answer(jobs, lambda: done)
         finally:
             self.running = None
-            loop.call_soon(self._flush)
+            loop.call_soon(self._flush)  # the heavy jobs that queued meanwhile
+
+    @staticmethod
+    def _fail(jobs: list, error: Exception) -> None:
+        for _, future in jobs:
+            if not future.done():
+                future.set_exception(error)
 
     @staticmethod
     def _answer(jobs: list, run) -> None:
         try:
             records = [doc.to_record() for doc in run()]
         except Exception as e:  # noqa: BLE001 - answer every waiting request
-            for _, future in jobs:
-                if not future.done():
-                    future.set_exception(e)
+            Batcher._fail(jobs, e)
             return
         position = 0
         for batch, future in jobs:
@@ -99,18 +126,33 @@ class Batcher:
             position += len(batch)
 
 
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # an escaped surrogate in the body
+
+
 def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
     """Documents from a request body, and whether the body was a list of them."""
     from pipeline.document import Document
 
     try:
-        payload = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise HTTPProblem(422, "the body is not UTF-8 text; send JSON like "
                           '{"id": "p1", "text": "..."}') from None
+    if _too_deep(text):
+        raise HTTPProblem(422, f"the body nests arrays or objects more than {_MAX_DEPTH} deep; "
+                          'send {"id": "p1", "text": "..."} or {"documents": [...]}')
+    try:
+        payload = json.loads(text)
     except json.JSONDecodeError as e:
         raise HTTPProblem(422, f"the body is not valid JSON ({e.msg} at line {e.lineno} column "
                           f"{e.colno}); send {{\"id\": \"p1\", \"text\": \"...\"}}") from None
+    if _LONE_SURROGATE.search(text):
+        try:
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise HTTPProblem(422, "the body holds a lone surrogate escape (e.g. \\ud800), "
+                              f"which is no character ({e.reason}); send valid Unicode text"
+                              ) from None
     many = isinstance(payload, dict) and "documents" in payload
     items = payload["documents"] if many else [payload]
     if not isinstance(items, list) or not items:
@@ -130,17 +172,38 @@ def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
     return docs, many
 
 
+def _too_deep(text: str) -> bool:
+    """Whether JSON `text` nests deeper than _MAX_DEPTH (json.loads would recurse into a
+    RecursionError on a body of 100,000 brackets). Brackets inside strings count too: a
+    conservative bound that real documents do not come near."""
+    if text.count("[") + text.count("{") <= _MAX_DEPTH:
+        return False
+    depth = 0
+    for bracket in re.finditer(r'[\[\]{}]|"(?:[^"\\]|\\.)*"', text):
+        token = bracket.group()
+        if token in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
 def create_app(settings: dict[str, str] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
+    from fastapi_offline import FastAPIOffline  # Swagger UI and ReDoc assets in the package
+
     from pipeline.engine.memory import settle
     from pipeline.engine.stages import Pipeline
     from pipeline.model.store import load_model
     from pipeline.output.writers import dumps
 
-    settings = settings or settings_from_env()
+    settings = {**settings_from_env(), **(settings or {})}
     max_body = int(settings["max_body_bytes"])
+    body_timeout = float(settings["timeout_body"])
     max_documents = int(settings["max_documents"])
-    token = settings["token"]
+    token = settings["token"].encode("utf-8")
     model = load_model(settings["model"])
     state: dict[str, Any] = {}
 
@@ -154,8 +217,9 @@ def create_app(settings: dict[str, str] | None = None):
         state["batcher"] = Batcher(pipeline)
         yield
 
-    app = FastAPI(title="fraudtag", version=model.manifest.get("format_version", 1).__str__(),
-                  description=__doc__, lifespan=lifespan)
+    app = FastAPIOffline(title="fraudtag",
+                         version=model.manifest.get("format_version", 1).__str__(),
+                         description=__doc__, lifespan=lifespan)
 
     def problem(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
@@ -163,6 +227,12 @@ def create_app(settings: dict[str, str] | None = None):
     @app.exception_handler(HTTPProblem)
     async def _problem(request: Request, exc: HTTPProblem):
         return problem(exc.status, exc.message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # any other failure still answers in the one error shape, not as text/plain
+        return problem(500, f"internal error ({type(exc).__name__}); the request was not "
+                       "processed: retry, and report it if it persists")
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc):
@@ -181,23 +251,21 @@ def create_app(settings: dict[str, str] | None = None):
         return model.manifest
 
     async def classify(request: Request):
-        if token and request.headers.get("authorization") != f"Bearer {token}":
+        if token and not hmac.compare_digest(  # constant time: no guessing it byte by byte
+                request.headers.get("authorization", "").encode("utf-8", "replace"),
+                b"Bearer " + token):
             raise HTTPProblem(401, "missing or wrong bearer token: send the header "
                               "'Authorization: Bearer <FRAUDTAG_TOKEN>'")
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_body:
             raise HTTPProblem(413, f"body of {declared} bytes; the limit is {max_body} "
                               "(FRAUDTAG_MAX_BODY_BYTES): split the request")
-        if declared and declared.isdigit():  # within the limit: read it whole
-            body = await request.body()
-        else:  # no length given (chunked): count as it comes
-            body = bytearray()
-            async for chunk in request.stream():
-                body.extend(chunk)
-                if len(body) > max_body:
-                    raise HTTPProblem(413, f"body over {max_body} bytes "
-                                      "(FRAUDTAG_MAX_BODY_BYTES): split the request")
-        docs, many = _parse(bytes(body), max_documents)
+        try:
+            body = await asyncio.wait_for(_read_body(request, max_body), body_timeout)
+        except asyncio.TimeoutError:
+            raise HTTPProblem(408, f"the body did not arrive within {body_timeout:g} s "
+                              "(FRAUDTAG_TIMEOUT_BODY): send it at once") from None
+        docs, many = _parse(body, max_documents)
         records = await state["batcher"].classify(docs)
         payload = {"results": records} if many else records[0]
         # our records are plain JSON already: skip FastAPI's field-by-field jsonable_encoder
@@ -220,6 +288,18 @@ def create_app(settings: dict[str, str] | None = None):
     return app
 
 
+async def _read_body(request: Request, max_body: int) -> bytes:
+    if request.headers.get("content-length", "").isdigit():  # within the limit: read it whole
+        return await request.body()
+    body = bytearray()  # no length given (chunked): count as it comes
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > max_body:
+            raise HTTPProblem(413, f"body over {max_body} bytes "
+                              "(FRAUDTAG_MAX_BODY_BYTES): split the request")
+    return bytes(body)
+
+
 CLASSIFY_OPENAPI = {"post": {
     "summary": "Classify",
     "description": "Tag one document, or a list of up to FRAUDTAG_MAX_DOCUMENTS, by fraud type "
@@ -236,16 +316,71 @@ CLASSIFY_OPENAPI = {"post": {
             "type": "object", "properties": {"error": {"type": "object", "properties": {
                 "status": {"type": "integer"}, "message": {"type": "string"}}}}}}}}
            for status, what in ((401, "missing or wrong bearer token"),
+                                (408, "the body came too slowly"),
                                 (413, "body or document list over the limit"),
                                 (422, "not UTF-8 JSON, or no text"))}},
 }}
 
 
+def _timed_protocol():
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request's line and headers.
+
+    uvicorn times out only idle keep-alive connections: a client that connects and sends
+    nothing, or a header byte every few seconds, holds a connection for as long as it likes.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class TimedH11Protocol(H11Protocol):
+        timeout_head = float(SETTINGS["timeout_head"][0])
+        head_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is not h11.IDLE:  # the head has arrived
+                self._disarm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self.conn.their_state is h11.IDLE:  # waits for the next request
+                self._arm()
+
+        def connection_lost(self, exc) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            self._disarm()
+            self.head_timer = self.loop.call_later(self.timeout_head, self._head_too_slow)
+
+        def _disarm(self) -> None:
+            if self.head_timer is not None:
+                self.head_timer.cancel()
+                self.head_timer = None
+
+        def _head_too_slow(self) -> None:
+            self.head_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+    return TimedH11Protocol
+
+
 def serve(model_dir: str, host: str, port: int, workers: int, segmenter: str) -> int:
+    """Run the service; uvicorn logs "Uvicorn running on http://HOST:PORT" once it listens,
+    then one access line per request."""
     import uvicorn
 
     os.environ["FRAUDTAG_MODEL"] = model_dir
     os.environ["FRAUDTAG_SEGMENTER"] = segmenter
+    settings = settings_from_env()
+    protocol = _timed_protocol()
+    protocol.timeout_head = float(settings["timeout_head"])
     uvicorn.run("pipeline.app.service:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+                workers=workers, log_level="info", access_log=True, http=protocol,
+                timeout_keep_alive=int(settings["timeout_keep_alive"]))
     return 0

@@ -46,8 +46,12 @@ _WORKER_PIPELINE = None
 
 
 def _start_worker(spec: PipelineSpec) -> None:
+    import signal
+
     from pipeline.engine.memory import settle
 
+    # Ctrl-C reaches the whole process group: the main process stops the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = spec.build()
     settle()
@@ -183,8 +187,9 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
 
     source = chain(head, source)
     window = 2 * jobs
-    with ProcessPoolExecutor(jobs, mp_context=_worker_context(), initializer=_start_worker,
-                             initargs=(spec,)) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=_worker_context(), initializer=_start_worker,
+                               initargs=(spec,))
+    try:
         pending: deque[Future] = deque()
         for batch in islice(source, window):
             pending.append(pool.submit(_process, batch))
@@ -193,3 +198,24 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
             for batch in islice(source, 1):
                 pending.append(pool.submit(_process, batch))
             yield done
+    except BaseException:  # Ctrl-C, SIGTERM, a closed pipe, the consumer gone: stop now
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop_workers(pool, grace: float = 10.0) -> None:
+    """End `pool`'s workers: the batches not started are dropped, the workers finish the one
+    they hold (up to `grace` seconds) and are terminated past that. A worker killed while it
+    sends a result would leave the pool's reader thread waiting for the rest forever."""
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+            process.join(5)

@@ -8,6 +8,8 @@ import html
 import re
 from functools import lru_cache
 
+from pipeline.errors import InputError
+
 # A short line that is page furniture, wherever the extractor left it: visit counters, filing
 # numbers, share bars, copyright lines, print/close links.
 _FURNITURE = re.compile(
@@ -36,6 +38,22 @@ def _config():
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+MAX_DEPTH = 500  # elements inside each other: real pages stay under 100; the parsers' time and
+# stack grow with it (a page nested 50,000 deep kept trafilatura busy for minutes)
+
+
+def nesting_depth(markup: str) -> int:
+    """How deep the page's elements nest at the most, by one scan of its tags."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(markup):
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def html_text(markup: str) -> tuple[str, str]:
@@ -43,6 +61,10 @@ def html_text(markup: str) -> tuple[str, str]:
     kept. The title returned is the page's <title>, or the headline if it has none."""
     import trafilatura
 
+    depth = nesting_depth(markup)
+    if depth > MAX_DEPTH:
+        raise InputError(f"elements nested {depth} deep (at most {MAX_DEPTH} are read): not a "
+                         "page a browser shows; save the page's text as .txt")
     found = trafilatura.bare_extraction(markup, include_comments=False, include_tables=True,
                                         include_images=False, include_links=False,
                                         with_metadata=True, deduplicate=False, config=_config())

@@ -40,6 +40,18 @@ class ReadOptions:
         self.split = split
         self.ocr = ocr
 
+    def text_field_of(self, fields) -> str:
+        """The field that holds the text among `fields`: --text-field, or else "text" (so a
+        --text-field named for one kind of input does not fail the others)."""
+        if self.text_field not in fields and "text" in fields:
+            return "text"
+        return self.text_field
+
+    def missing_hint(self) -> str:
+        if self.text_field == "text":
+            return "name the text field with --text-field"
+        return f"check the name given with --text-field ({self.text_field!r})"
+
 
 def max_file_bytes() -> int:
     """The most bytes one input file may hold: FRAUDTAG_MAX_FILE_BYTES, default 256 MB."""
@@ -312,7 +324,10 @@ def read_html(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
     from pipeline.ingest.html import html_text
 
     markup, meta, warnings = _read_text_file(path, shown)
-    text, title = html_text(markup)
+    try:
+        text, title = html_text(markup)
+    except InputError as e:
+        raise InputError(f"{shown}: {e}") from None
     if title:
         meta["title"] = title
     yield from _whole_text(shown, text, meta, warnings, options)
@@ -348,15 +363,18 @@ def _record_document(obj: Any, where: str, default_id: str, source: str,
         return Document.failed(default_id, source, f"{where}: expected a JSON object with a "
                                f"{options.text_field!r} field, got {type(obj).__name__}")
     record_id = str(obj.get(options.id_field) or default_id)
-    text = obj.get(options.text_field)
-    meta = {k: v for k, v in obj.items() if k not in (options.text_field, options.id_field)}
+    field = options.text_field_of(obj)
+    text = obj.get(field)
+    meta = {k: v for k, v in obj.items() if k not in (field, options.id_field)}
     meta.update(extra_meta)
-    if not isinstance(text, str) or not text.strip():
+    if isinstance(text, str) and not text.strip():  # the field is there: naming it is no help
+        return Document.failed(record_id, source, f"{where}: the {field!r} field is empty; "
+                               "nothing to classify (fill it in or leave the record out)", meta)
+    if not isinstance(text, str):
         fields = ", ".join(sorted(obj)) or "none"
-        problem = "is empty" if isinstance(text, str) else "is missing"
-        return Document.failed(record_id, source, f"{where}: the {options.text_field!r} field "
-                               f"{problem} (fields: {fields}); name the text field with "
-                               "--text-field", meta)
+        problem = "is not text" if field in obj else "is missing"
+        return Document.failed(record_id, source, f"{where}: the {field!r} field {problem} "
+                               f"(fields: {fields}); {options.missing_hint()}", meta)
     return Document(record_id, source, text, meta)
 
 
@@ -471,10 +489,9 @@ def read_csv(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
     columns = reader.fieldnames or []
-    if options.text_field not in columns:
+    if options.text_field_of(columns) not in columns:
         raise InputError(f"{shown}: no {options.text_field!r} column (columns: "
-                         f"{', '.join(columns) or 'none'}); name the text column with "
-                         "--text-field")
+                         f"{', '.join(columns) or 'none'}); {options.missing_hint()}")
     while True:
         try:
             row = next(reader)

@@ -4,7 +4,12 @@ for both.
 Scoring loads scorer.npz (numpy arrays, read with allow_pickle=False: no code runs). The joblib
 file is a pickle, which runs code when loaded (full=True, or a model without a scorer): load only
 models from a source you trust. Loading checks the files' sha256 and the scikit-learn version
-against the manifest first.
+against the manifest first, and the manifest's labels and thresholds: well formed (one numeric
+threshold in [0, 1] per label), as many labels as the scorer has columns, and unchanged since
+training (`decision_sha256` covers them with the model's files: two labels swapped would
+mislabel every result).
+
+    python -m pipeline.model.store seal DIR   # after changing thresholds on purpose
 """
 
 from __future__ import annotations
@@ -43,6 +48,46 @@ def sha256_file(path: str) -> str:
     return digest.hexdigest()
 
 
+def decision_sha256(manifest: dict[str, Any]) -> str:
+    """The sha256 that ties the labels (in column order) and thresholds to the model's files."""
+    covered = {"labels": manifest.get("labels"), "thresholds": manifest.get("thresholds"),
+               "model_sha256": manifest.get("model_sha256"),
+               "scorer_sha256": (manifest.get("scorer") or {}).get("sha256")}
+    if manifest.get("kinds"):  # the kinds' columns follow the labels'
+        covered["kinds"] = manifest["kinds"]
+    return hashlib.sha256(json.dumps(covered, sort_keys=True, ensure_ascii=False)
+                          .encode("utf-8")).hexdigest()
+
+
+def check_decision(manifest: dict[str, Any], where: str) -> tuple[list[str], dict[str, float]]:
+    """The manifest's labels and thresholds, once they are well formed and unchanged."""
+    labels, thresholds = manifest.get("labels"), manifest.get("thresholds")
+    if (not isinstance(labels, list) or not labels
+            or not all(isinstance(label, str) and label for label in labels)
+            or len(set(labels)) != len(labels)):
+        raise ModelError(f"{where}: \"labels\" must be a list of distinct names, one per "
+                         f"column of the model, got {labels!r}; restore the manifest from the "
+                         "release or retrain")
+    if not isinstance(thresholds, dict) or set(thresholds) != set(labels):
+        have = sorted(thresholds) if isinstance(thresholds, dict) else thresholds
+        raise ModelError(f"{where}: \"thresholds\" must give one threshold per label "
+                         f"{labels}, got {have!r}; restore the manifest or retrain")
+    for label, value in thresholds.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not 0.0 <= value <= 1.0:
+            raise ModelError(f"{where}: the threshold of {label!r} is {value!r}; a threshold "
+                             "is a number from 0 to 1 (e.g. 0.5)")
+    if "decision_sha256" not in manifest:
+        raise ModelError(f"{where}: no decision_sha256 covers the labels and thresholds; check "
+                         "them and run `python -m pipeline.model.store seal DIR`, or retrain")
+    if manifest["decision_sha256"] != decision_sha256(manifest):
+        raise ModelError(f"{where}: the labels or thresholds were changed after training "
+                         "(decision_sha256 differs): restore the manifest from the release or "
+                         "retrain; if you changed thresholds on purpose, run `python -m "
+                         "pipeline.model.store seal DIR`")
+    return list(labels), {label: float(value) for label, value in thresholds.items()}
+
+
 def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict[str, Any]:
     """Write the model and its manifest to `directory`; return the manifest."""
     import joblib
@@ -71,11 +116,28 @@ def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         **extra,
     }
+    manifest["decision_sha256"] = decision_sha256(manifest)
+    write_manifest(directory, manifest)
+    model.manifest = manifest
+    return manifest
+
+
+def write_manifest(directory: str, manifest: dict[str, Any]) -> None:
     with open(os.path.join(directory, MANIFEST_FILE), "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=2)
         f.write("\n")
-    model.manifest = manifest
-    return manifest
+
+
+def seal(directory: str) -> str:
+    """Cover the manifest's labels and thresholds (as they are now) by decision_sha256, after
+    checking that they are well formed and that the model files match; return the hash."""
+    manifest = read_manifest(directory)
+    manifest.pop("decision_sha256", None)
+    manifest["decision_sha256"] = decision_sha256(manifest)
+    check_decision(manifest, directory)
+    check_model(directory, manifest)
+    write_manifest(directory, manifest)
+    return manifest["decision_sha256"]
 
 
 def read_manifest(directory: str) -> dict[str, Any]:
@@ -90,9 +152,9 @@ def read_manifest(directory: str) -> dict[str, Any]:
         raise ModelError(f"{path} is unreadable ({e}); restore it or retrain the model") from None
 
 
-def check_model(directory: str) -> dict[str, Any]:
+def check_model(directory: str, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
     """The manifest of the model in `directory`, once the model file matches it."""
-    manifest = read_manifest(directory)
+    manifest = manifest or read_manifest(directory)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"{directory}: model format {manifest.get('format_version')} is not "
                          f"{FORMAT_VERSION}, the one this fraudtag reads; retrain the model")
@@ -116,6 +178,7 @@ def check_model(directory: str) -> dict[str, Any]:
             raise ModelError(f"{scorer_path} is missing or does not match its manifest (sha256 "
                              "differs): restore it from the release or retrain with "
                              "`python train.py`")
+    check_decision(manifest, os.path.join(directory, MANIFEST_FILE))
     return manifest
 
 
@@ -128,15 +191,32 @@ def load_model(directory: str, full: bool = False) -> FraudModel:
     from pipeline.model.scoring import EstimatorScorer, FraudModel, LinearScorer
 
     manifest = check_model(directory)
-    labels, thresholds = list(manifest["labels"]), dict(manifest["thresholds"])
+    labels, thresholds = check_decision(manifest, os.path.join(directory, MANIFEST_FILE))
     spec = manifest.get("scorer")
     scorer = (LinearScorer.load(os.path.join(directory, spec.get("file", SCORER_FILE)), spec)
               if spec else None)
     kinds = list(manifest.get("kinds", [])) if scorer is not None else []
     if scorer is not None and not full:
-        return FraudModel(labels, thresholds, scorer, manifest, kinds=kinds)
-    import joblib
+        model = FraudModel(labels, thresholds, scorer, manifest, kinds=kinds)
+    else:
+        import joblib
 
-    estimator = joblib.load(os.path.join(directory, manifest.get("model_file", MODEL_FILE)))
-    return FraudModel(labels, thresholds, scorer or EstimatorScorer(estimator), manifest,
-                      estimator=estimator, kinds=kinds)
+        estimator = joblib.load(os.path.join(directory, manifest.get("model_file", MODEL_FILE)))
+        model = FraudModel(labels, thresholds, scorer or EstimatorScorer(estimator), manifest,
+                           estimator=estimator, kinds=kinds)
+    if scorer is not None and scorer.weights.shape[1] != len(labels) + len(kinds):
+        raise ModelError(f"{directory}: the manifest names {len(labels)} labels and "
+                         f"{len(kinds)} kinds but the model scores {scorer.weights.shape[1]}; "
+                         "restore the manifest from the release or retrain")
+    return model
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "seal":
+        sys.exit("usage: python -m pipeline.model.store seal MODEL_DIR")
+    try:
+        print(f"{sys.argv[2]}: decision_sha256 {seal(sys.argv[2])}")
+    except ModelError as e:
+        sys.exit(f"error: {e}")

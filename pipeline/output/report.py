@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -18,8 +19,9 @@ TOP = 5
 class Summary:
     """Counts gathered record by record, so a batch of any size needs no second pass."""
 
-    def __init__(self, labels: list[str]) -> None:
+    def __init__(self, labels: list[str], run: dict[str, Any] | None = None) -> None:
         self.labels = labels
+        self.run = run or {}  # when, with which model, over which inputs
         self.documents = self.errors = 0
         self.langs: Counter = Counter()
         self.label_counts: Counter = Counter()
@@ -67,6 +69,7 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         totals = sorted(self.totals.items(), key=lambda kv: (-kv[1]["measures"], str(kv[0])))
         return {
+            "run": self.run,
             "documents": self.documents, "errors": self.errors, "languages": dict(self.langs),
             "labels": {label: self.label_counts.get(label, 0)
                        for label in [*self.labels, "(none)"]},
@@ -94,22 +97,40 @@ def _shown(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def _bars(title: str, items: list[tuple[str, float]], width: int = 640) -> str:
-    """A horizontal bar chart as inline SVG."""
+def _text_width(text: str, size: int = 13) -> float:
+    """Roughly how wide `text` renders: a hanzi (or any wide character) takes a full em, other
+    characters about six tenths of one."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6 for c in text)
+
+
+def _clip(text: str, room: float) -> str:
+    """`text` cut with an ellipsis to fit `room` pixels."""
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _bars(title: str, items: list[tuple[str, float]], width: int = 720) -> str:
+    """A horizontal bar chart as inline SVG; the label column is as wide as its longest label
+    (up to half the chart), longer labels are cut with an ellipsis and shown whole on hover."""
     if not items:
         return f"<h2>{html.escape(title)}</h2><p>No data.</p>"
     top = max(v for _, v in items) or 1
-    row, label_w = 26, 230
+    row = 26
+    label_w = min(width / 2, max(_text_width(str(name)) for name, _ in items) + 16)
     svg = [f'<svg role="img" aria-label="{html.escape(title)}" width="{width}" '
            f'height="{row * len(items) + 10}" xmlns="http://www.w3.org/2000/svg">']
     for i, (name, value) in enumerate(items):
         y = i * row + 5
         w = max(1, (width - label_w - 90) * value / top)
-        svg.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
-                   f'{html.escape(str(name))}</text>'
-                   f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row - 8}" '
+        svg.append(f'<g><title>{html.escape(str(name))}: {value:,.0f}</title>'
+                   f'<text x="{label_w - 8:.1f}" y="{y + 16}" text-anchor="end">'
+                   f'{html.escape(_clip(str(name), label_w - 16))}</text>'
+                   f'<rect x="{label_w:.1f}" y="{y}" width="{w:.1f}" height="{row - 8}" '
                    f'fill="#3b6ea5"/><text x="{label_w + w + 6:.1f}" y="{y + 16}">'
-                   f'{value:,.0f}</text>')
+                   f'{value:,.0f}</text></g>')
     svg.append("</svg>")
     return f"<h2>{html.escape(title)}</h2>" + "".join(svg)
 
@@ -125,30 +146,74 @@ def _total(key: tuple, value: dict[str, Any]) -> dict[str, Any]:
     """One row of measure totals. Rates do not add up across documents: they get a mean."""
     row = {"type": key[0], "object": key[1], "unit": key[2], "total": value["total"],
            "measures": value["measures"], "documents": len(value["documents"])}
+    counted = value.get("counted", 0)
     if key[2] in RATES:
-        counted = value.get("counted", 0)
         row["total"] = None
         row["mean"] = round(value["total"] / counted, 2) if counted else None
+    elif not counted:  # every count redacted or garbled: the total is unknown, not 0
+        row["total"] = None
     return row
+
+
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def embedded_json(value: Any) -> str:
+    """`value` as JSON that can sit inside a <script> element: no <, > or & (so no "</script>"
+    or "<!--" can end or bend the element) and no U+2028/2029 (line ends to old JavaScript)."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_UNSAFE)
+
+
+FONTS = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
+         '"WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", sans-serif')
+
+
+def _run_line(run: dict[str, Any]) -> str:
+    """When the batch ran, with which model, over which inputs."""
+    if not run:
+        return ""
+    model = run.get("model") or {}
+    inputs = run.get("inputs") or []
+    shown = ", ".join(inputs[:10]) + (f" and {len(inputs) - 10} more" if len(inputs) > 10 else "")
+    parts = [f"Run {run.get('date', '—')}",
+             f"model {model.get('path', '—')} (created {model.get('created', '—')}, "
+             f"sha256 {str(model.get('sha256', '—'))[:12]}, fraudtag {run.get('version', '—')})",
+             f"inputs: {shown or '—'}"]
+    return "<p class='run'>" + html.escape("; ".join(parts)) + "</p>"
+
+
+def _total_cell(t: dict[str, Any]) -> str:
+    if t["total"] is not None:
+        return f"{t['total']:,.0f}"
+    if t.get("mean") is not None:
+        return f"mean {t['mean']:,.1f}"
+    return "—"
 
 
 def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
     """One HTML file with every chart inline: it opens with no network."""
     labels = [k for k in summary["labels"] if k != "(none)"]
-    parts = [f"<h1>{html.escape(title)}</h1>",
+    parts = [f"<h1>{html.escape(title)}</h1>", _run_line(summary.get("run", {})),
              f"<p>{summary['documents']:,} documents, {summary['errors']:,} errors; languages: "
              + ", ".join(f"{k} {v:,}" for k, v in summary["languages"].items()) + "</p>",
              _bars("Documents per label", list(summary["labels"].items()))]
     parts.append("<h2>Label co-occurrence</h2>" + _table(
         ["", *labels], [[a, *(summary["co_occurrence"][a][b] for b in labels)] for a in labels]))
-    totals = summary["measure_totals"][:20]
+    # a measure that names neither what was counted nor a unit (mostly a redacted number,
+    # "XX") says nothing on its own: such groups are listed last and left out of the chart
+    named = [t for t in summary["measure_totals"] if t["object"] or t["unit"]]
+    unnamed = [t for t in summary["measure_totals"] if not (t["object"] or t["unit"])]
+    totals = (named + unnamed)[:20]
     parts.append(_bars("Measures reported (count of measures, by type · object · unit)",
                        [(" · ".join(_shown(x) for x in (t["type"], t["object"], t["unit"])),
-                         t["measures"]) for t in totals]))
+                         t["measures"]) for t in named[:20]]))
+    if unnamed:
+        parts.append(f"<p>{sum(t['measures'] for t in unnamed):,} measures name neither an "
+                     "object nor a unit (often redacted numbers); they are left out of the "
+                     "chart.</p>")
     parts.append(_table(["type", "object", "unit", "total", "measures", "documents"],
-                        [[t["type"], _shown(t["object"]), _shown(t["unit"]),
-                          f"{t['total']:,.0f}" if t["total"] is not None else
-                          f"mean {t['mean']:,.1f}" if t.get("mean") is not None else "—",
+                        [[t["type"], _shown(t["object"]), _shown(t["unit"]), _total_cell(t),
                           t["measures"], t["documents"]] for t in totals]))
     years = summary["documents_by_year"]
     parts.append(_bars("Documents by year (where a date is known)",
@@ -160,10 +225,11 @@ def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
     if summary["error_samples"]:
         parts.append("<h2>Errors (first 20)</h2>" + _table(
             ["id", "error"], [[e["id"], e["error"]] for e in summary["error_samples"]]))
-    style = ("body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}"
+    style = (f"body{{font-family:{FONTS};max-width:960px;margin:2em auto;color:#222}}"
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
-             "padding:4px 8px;text-align:left}svg text{font-size:13px}")
-    data = json.dumps(summary, ensure_ascii=False).replace("</", "<\\/")
+             "padding:4px 8px;text-align:left}svg text{font-size:13px;font-family:inherit}"
+             ".run{color:#555}")
+    data = embedded_json(summary)
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{style}</style></head><body>{''.join(parts)}"
             f"<script type='application/json' id='summary'>{data}</script></body></html>")

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterator
 from typing import IO, Any
 
 import orjson
@@ -55,19 +56,86 @@ class JsonlWriter:
         self.stream.flush()
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)",
+# "@SUM(...)", "-2+3"): such a cell is written with a leading apostrophe, which Excel and
+# LibreOffice show as text and hide. A cell that starts with an apostrophe gets one more, so
+# reading a cell back (strip one leading apostrophe) is exact.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralize(cell: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula (text cells only; numbers unchanged)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """The text of a cell written by `neutralize`."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def _count_text(m: dict[str, Any]) -> str:
+    count, top = m.get("count"), m.get("count_max")
+    if count is None:
+        return "?"
+    shown = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{shown}-{top:g}" if top is not None else shown
+
+
+def measure_text(m: dict[str, Any]) -> str:
+    """One measure read aloud: publicity · 发放 · 宣传资料 · 1500 · more_than · 份."""
+    parts = (m.get("type"), m.get("action"), m.get("object"), _count_text(m),
+             m.get("qualifier"), m.get("unit"))
+    return " · ".join("—" if part is None else str(part) for part in parts)
+
+
+def _json_cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else ""
+
+
 def _flat(record: dict[str, Any], labels: list[str]) -> dict[str, Any]:
-    """One flat row: labels joined by ";", one score column per label, measures as JSON."""
+    """One flat row: labels joined by ";", one score column per label, measures both readable
+    (joined by "; ") and as JSON, meta and the explanation as JSON."""
     scores = record.get("scores", {})
+    measures = record.get("measures", [])
     row = {"id": record["id"], "source": record["source"], "lang": record.get("lang", ""),
            "labels": ";".join(record.get("labels", []))}
     row.update({f"score_{label}": scores.get(label) for label in labels})
-    row.update(measures=json.dumps(record.get("measures", []), ensure_ascii=False),
-               summary=json.dumps(record.get("summary", []), ensure_ascii=False),
-               warnings=" | ".join(record.get("warnings", [])), error=record.get("error", ""))
+    row.update(measures="; ".join(map(measure_text, measures)),
+               measures_json=_json_cell(measures),
+               summary_json=_json_cell(record.get("summary", [])),
+               warnings=" | ".join(record.get("warnings", [])), error=record.get("error", ""),
+               meta_json=_json_cell(record.get("meta")),
+               explanation_json=_json_cell(record.get("explanation")))
     return row
 
 
+def _unflat(row: dict[str, str], labels: list[str]) -> dict[str, Any]:
+    """The record a CSV row was written from (what a summary needs of it)."""
+    row = {k: restore(v or "") for k, v in row.items()}
+    record: dict[str, Any] = {"id": row["id"], "source": row["source"]}
+    if row.get("error"):
+        record["error"] = row["error"]
+    else:
+        record.update(lang=row.get("lang") or None,
+                      labels=[x for x in row.get("labels", "").split(";") if x],
+                      scores={label: float(row[f"score_{label}"]) for label in labels
+                              if row.get(f"score_{label}")},
+                      measures=json.loads(row.get("measures_json") or "[]"),
+                      summary=json.loads(row.get("summary_json") or "[]"),
+                      warnings=[w for w in row.get("warnings", "").split(" | ") if w])
+        if row.get("explanation_json"):
+            record["explanation"] = json.loads(row["explanation_json"])
+    if row.get("meta_json"):
+        record["meta"] = json.loads(row["meta_json"])
+    return record
+
+
 class CsvWriter:
+    """CSV in UTF-8 with a byte-order mark (Excel reads Chinese right only with it); no cell
+    starts like a formula (see `neutralize`)."""
+
     def __init__(self, stream: IO[str], labels: list[str], header: bool = True) -> None:
         self.labels = labels
         self.stream = stream
@@ -76,7 +144,7 @@ class CsvWriter:
             self.writer.writerow(list(_flat({"id": "", "source": ""}, labels)))
 
     def write(self, record: dict[str, Any]) -> None:
-        self.writer.writerow(list(_flat(record, self.labels).values()))
+        self.writer.writerow([neutralize(cell) for cell in _flat(record, self.labels).values()])
 
     def flush(self) -> None:
         self.stream.flush()
@@ -85,8 +153,23 @@ class CsvWriter:
         self.stream.flush()
 
 
+_MEASURE = (("type", "string"), ("action", "string"), ("object", "string"),
+            ("count", "float64"), ("count_max", "float64"), ("qualifier", "string"),
+            ("unit", "string"), ("text", "string"), ("start", "int64"), ("end", "int64"))
+_SUMMARY = (("type", "string"), ("object", "string"), ("unit", "string"), ("total", "float64"),
+            ("mean", "float64"), ("qualifier", "string"), ("measures", "int64"))
+
+
+def _struct(fields):
+    import pyarrow as pa
+
+    return pa.struct([(name, getattr(pa, kind)()) for name, kind in fields])
+
+
 class ParquetWriter:
-    """Rows like the CSV's, written as a Parquet file in row groups of `group` records."""
+    """The records as Parquet in row groups of `group` records, typed as Spark writes them:
+    labels and warnings list<string>, scores map<string, double>, measures and summary lists of
+    structs; meta and explanation (free-form) as JSON text."""
 
     def __init__(self, path: str, labels: list[str], group: int = 5000) -> None:
         try:
@@ -98,7 +181,12 @@ class ParquetWriter:
         self.writer = None
 
     def write(self, record: dict[str, Any]) -> None:
-        self.rows.append(_flat(record, self.labels))
+        row = {name: record.get(name) for name in ("id", "source", "lang", "labels",
+                                                   "measures", "summary", "warnings", "error")}
+        row["scores"] = list(record["scores"].items()) if "scores" in record else None
+        row["meta"] = _json_cell(record.get("meta")) or None
+        row["explanation"] = _json_cell(record.get("explanation")) or None
+        self.rows.append(row)
         if len(self.rows) >= self.group:
             self.flush()
 
@@ -117,10 +205,13 @@ class ParquetWriter:
     def _schema(self):
         import pyarrow as pa
 
-        fields = [(name, pa.string()) for name in ("id", "source", "lang", "labels")]
-        fields += [(f"score_{label}", pa.float64()) for label in self.labels]
-        fields += [(name, pa.string()) for name in ("measures", "summary", "warnings", "error")]
-        return pa.schema(fields)
+        text = pa.string()
+        return pa.schema([("id", text), ("source", text), ("lang", text),
+                          ("labels", pa.list_(text)), ("scores", pa.map_(text, pa.float64())),
+                          ("measures", pa.list_(_struct(_MEASURE))),
+                          ("summary", pa.list_(_struct(_SUMMARY))),
+                          ("warnings", pa.list_(text)), ("error", text), ("meta", text),
+                          ("explanation", text)])
 
     def close(self) -> None:
         self.flush()
@@ -132,18 +223,23 @@ class ParquetWriter:
             self.writer.close()
 
 
-def read_done_ids(path: str, fmt: str) -> set[str]:
-    """Ids already complete in an output file; a torn last line (a killed run) is cut off."""
+def read_output(path: str, fmt: str, labels: list[str]) -> Iterator[dict[str, Any]]:
+    """The records already in an output file (for --resume), in order; a torn last line (a
+    killed run) is cut off the file first."""
     if not os.path.exists(path):
-        return set()
+        return
     with open(path, "rb+") as f:
         data = f.read()
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             f.truncate(complete)
-    text = data[:complete].decode("utf-8")
+    # split at \n only: str.splitlines also splits at U+2028 and U+0085, which JSON holds raw
+    text = data[:complete].decode("utf-8-sig" if fmt == "csv" else "utf-8")
     if fmt == "csv":
         csv.field_size_limit(2**31 - 1)  # a measures cell may pass the default 131,072
-        return {row["id"] for row in csv.DictReader(io.StringIO(text, newline=""))}
-    # split at \n only: str.splitlines also splits at U+2028 and U+0085, which JSON holds raw
-    return {json.loads(line)["id"] for line in text.split("\n") if line.strip()}
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            yield _unflat(row, labels)
+        return
+    for line in text.split("\n"):
+        if line.strip():
+            yield loads(line.encode("utf-8"))

@@ -1,0 +1,241 @@
+"""classify.py as a tool: output format from the extension, --resume over repeated ids, the
+whole-file summary after --resume, CSV and Parquet as a spreadsheet or Spark reads them,
+signals, closed pipes and usage errors."""
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+
+CLASSIFY = os.path.join(ROOT, "classify.py")
+TEXT = "警惕刷单返利诈骗：兼职刷单日结佣金都是骗局，已发放宣传资料1500余份，转账前请拨打96110。"
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, CLASSIFY, "-q", "-j", "1", *map(str, args)],
+                          capture_output=True, text=True, input=stdin)
+
+
+def jsonl(path, *records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_output_format_follows_the_extension_unless_format_says(tmp_path):
+    posts = jsonl(tmp_path / "posts.jsonl", {"id": "p1", "text": TEXT})
+    assert run(posts, "-o", tmp_path / "out.csv").returncode == 0
+    assert next(csv.reader(io.StringIO((tmp_path / "out.csv").read_text("utf-8-sig"))))[0] == "id"
+    assert run(posts, "-o", tmp_path / "out.parquet").returncode == 0
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "out.parquet").column("id").to_pylist() == ["p1"]
+    assert run(posts, "-o", tmp_path / "plain.csv", "--format", "jsonl").returncode == 0
+    assert read_jsonl(tmp_path / "plain.csv")[0]["id"] == "p1"
+
+
+def test_resume_keeps_the_same_id_in_two_files_and_twice_in_one(tmp_path):
+    a = jsonl(tmp_path / "a.jsonl", {"id": "same", "text": TEXT})
+    b = jsonl(tmp_path / "b.jsonl", {"id": "same", "text": "零团费旅游团强迫购物"},
+              {"id": "same", "text": "非法集资高息返利"})
+    out = tmp_path / "out.jsonl"
+    full = run(a, b, "-o", out)
+    assert full.returncode == 0, full.stderr
+    expected = read_jsonl(out)
+    assert [(r["source"], r["id"]) for r in expected] == [
+        (str(a), "same"), (str(b), "same"), (str(b), "same")]
+    out.write_text(out.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
+    resumed = run(a, b, "-o", out, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert read_jsonl(out) == expected
+    assert "3 documents, 0 errors (1 from the earlier run)" in resumed.stderr
+
+
+def test_a_resumed_run_reports_on_the_whole_output(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    out, summary, report = tmp_path / "out.jsonl", tmp_path / "s.json", tmp_path / "r.html"
+    assert run(empty, "-o", out).returncode == 3
+    resumed = run(empty, good, "-o", out, "--resume", "--summary", summary, "--report", report)
+    assert resumed.returncode == 3, resumed.stderr  # the error record of the first run counts
+    assert "2 documents, 1 errors (1 from the earlier run)" in resumed.stderr
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert (data["documents"], data["errors"]) == (2, 1)
+    assert data["labels"]["telecom"] == 1
+    assert "2 documents, 1 errors" in report.read_text(encoding="utf-8")
+
+
+def test_csv_cells_never_start_a_formula_and_resume_reads_them_back(tmp_path):
+    posts = jsonl(tmp_path / "posts.jsonl",
+                  {"id": '=HYPERLINK("http://example.invalid","x")', "text": TEXT},
+                  {"id": "@SUM(A1)", "text": TEXT, "note": "-2+3"},
+                  {"id": "'quoted", "text": TEXT})
+    out = tmp_path / "out.csv"
+    assert run(posts, "-o", out).returncode == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r["id"] for r in rows] == ['\'=HYPERLINK("http://example.invalid","x")',
+                                       "'@SUM(A1)", "''quoted"]
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values())
+    out.write_text(out.read_text(encoding="utf-8-sig").splitlines(keepends=True)[0]
+                   + out.read_text(encoding="utf-8-sig").splitlines(keepends=True)[1],
+                   encoding="utf-8-sig")
+    resumed = run(posts, "-o", out, "--resume")
+    assert "3 documents, 0 errors (1 from the earlier run)" in resumed.stderr
+    again = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert [r["id"] for r in again] == [r["id"] for r in rows]
+
+
+@given(st.text())
+def test_a_neutralized_cell_reads_back_exactly(cell):
+    from pipeline.output.writers import neutralize, restore
+
+    safe = neutralize(cell)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert restore(safe) == cell
+
+
+def test_csv_flattens_measures_and_keeps_meta_and_explanation(tmp_path):
+    posts = jsonl(tmp_path / "posts.jsonl", {"id": "p1", "text": TEXT, "channel": "weibo"})
+    out = tmp_path / "out.csv"
+    assert run(posts, "-o", out, "--explain").returncode == 0
+    row = next(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert row["measures"] == "publicity · 发放 · 宣传资料 · 1500 · more_than · 份"
+    assert json.loads(row["measures_json"])[0]["count"] == 1500
+    assert json.loads(row["meta_json"])["channel"] == "weibo"
+    assert "telecom" in json.loads(row["explanation_json"])
+
+
+def test_parquet_has_list_and_struct_columns(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    posts = jsonl(tmp_path / "posts.jsonl", {"id": "p1", "text": TEXT, "channel": "weibo"},
+                  {"id": "p2", "text": ""})
+    out = tmp_path / "out.parquet"
+    assert run(posts, "-o", out).returncode == 3
+    table = pq.read_table(out)
+    assert table.schema.field("labels").type == pa.list_(pa.string())
+    assert pa.types.is_map(table.schema.field("scores").type)
+    assert pa.types.is_struct(table.schema.field("measures").type.value_type)
+    first, second = table.to_pylist()
+    assert first["labels"] == ["telecom"] and first["measures"][0]["count"] == 1500
+    assert dict(first["scores"])["telecom"] >= 0.5
+    assert json.loads(first["meta"])["channel"] == "weibo"
+    assert second["error"] and second["labels"] is None
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["x.txt", "--port", "80000"], "--port 80000"),
+    (["x.txt", "--serve"], "--serve takes documents from HTTP requests"),
+    (["x.txt", "--stream"], "--stream reads documents from stdin"),
+])
+def test_usage_errors_are_one_line_and_exit_2(args, needle):
+    result = run(*args)
+    assert result.returncode == 2
+    assert needle in result.stderr and "Traceback" not in result.stderr
+
+
+def test_text_field_applies_where_the_field_is_and_empty_is_not_a_naming_problem(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    jsonl(folder / "a.jsonl", {"id": "a", "text": TEXT}, {"id": "empty", "content": " "})
+    (folder / "b.csv").write_text(f"id,content\nb,{TEXT}\n", encoding="utf-8")
+    (folder / "c.txt").write_text(TEXT, encoding="utf-8")
+    jsonl(folder / "d.jsonl", {"id": "d", "body": TEXT})
+    out = tmp_path / "out.jsonl"
+    result = run(folder, "-o", out, "--text-field", "content")
+    assert result.returncode == 3
+    records = {r["id"]: r for r in read_jsonl(out)}
+    assert {"a", "b", "mixed/c.txt"} <= {i for i, r in records.items() if "error" not in r}
+    assert "'content' field is empty" in records["empty"]["error"]
+    assert "--text-field" not in records["empty"]["error"]
+    assert "'content' field is missing" in records["d"]["error"]
+    assert "check the name given with --text-field ('content')" in records["d"]["error"]
+
+
+def _long_input(tmp_path):
+    paragraph = "今年以来开展防范养老诈骗宣传，共发放宣传资料1500余份，举办讲座12场。" * 40
+    return jsonl(tmp_path / "long.jsonl",
+                 *({"id": f"d{i}", "text": paragraph} for i in range(3000)))
+
+
+def _session_processes(session: int) -> list[int]:
+    pids = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                pids.append(int(name))
+    return pids
+
+
+def _start_and_signal(tmp_path, send):
+    """classify.py -j 2 on a long input in its own session, signalled once output flows."""
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, CLASSIFY, "-q", "-j", "2", "--batch-size", "8", _long_input(tmp_path),
+         "-o", out], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not (out.exists() and out.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process.poll() is None, "the run ended before it could be signalled"
+    send(process)
+    stderr = process.communicate(timeout=60)[1]
+    deadline = time.monotonic() + 10
+    while _session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return process.returncode, stderr, _session_processes(process.pid), out
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="counts processes through /proc")
+def test_ctrl_c_says_resume_continues_and_stops_the_workers(tmp_path):
+    status, stderr, left, out = _start_and_signal(
+        tmp_path, lambda p: os.killpg(p.pid, signal.SIGINT))  # a terminal sends it to all
+    assert status == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("interrupted: ")
+    assert "--resume to continue" in stderr
+    assert left == []
+    records = read_jsonl(out)  # whole records only, in order
+    assert [r["id"] for r in records] == [f"d{i}" for i in range(len(records))]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="counts processes through /proc")
+def test_sigterm_stops_the_workers_too(tmp_path):
+    status, stderr, left, _ = _start_and_signal(tmp_path, lambda p: p.send_signal(signal.SIGTERM))
+    assert status == 143, stderr
+    assert "Traceback" not in stderr and "--resume to continue" in stderr
+    assert left == []
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    posts = jsonl(tmp_path / "posts.jsonl", *({"id": f"p{i}", "text": TEXT} for i in range(400)))
+    process = subprocess.Popen([sys.executable, CLASSIFY, "-q", "-j", "1", "--batch-size", "4",
+                                posts], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert json.loads(process.stdout.readline())["id"] == "p0"
+    process.stdout.close()  # what `| head -1` does
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert process.returncode == 141
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
