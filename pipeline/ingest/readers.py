@@ -235,7 +235,11 @@ def _read_bytes(path: str, shown: str) -> bytes:
     """The file's bytes, at most the size limit (a file may grow after it was checked)."""
     limit = max_file_bytes()
     with open(path, "rb") as f:
-        data = f.read(limit + 1)
+        size = os.fstat(f.fileno()).st_size
+        # read(n) allocates n bytes first: ask for the size, and more only if it grew
+        data = f.read(min(size, limit) + 1)
+        if len(data) > size:
+            data += f.read(limit + 1 - len(data))
     _check_size(len(data), shown)
     return data
 
@@ -267,7 +271,10 @@ def clean_surrogates(doc: Document) -> Document:
     source, text, meta and error, and a warning saying where; lengths, and so offsets, stay."""
     changed = []
     for name in ("id", "source", "text", "meta", "error"):
-        value, replaced = _replace_surrogates(getattr(doc, name))
+        value = getattr(doc, name)
+        if not value or (isinstance(value, str) and value.isascii()):
+            continue
+        value, replaced = _replace_surrogates(value)
         if replaced:
             setattr(doc, name, value)
             changed.append(name)
