@@ -33,10 +33,11 @@ Reader = Callable[[str, str, "ReadOptions"], Iterator[Document]]
 
 class ReadOptions:
     def __init__(self, text_field: str = "text", id_field: str = "id",
-                 split: bool = False) -> None:
+                 split: bool = False, max_bytes: int | None = None) -> None:
         self.text_field = text_field
         self.id_field = id_field
         self.split = split
+        self.max_bytes = max_file_bytes() if max_bytes is None else max_bytes
 
 
 def max_file_bytes() -> int:
@@ -185,7 +186,7 @@ def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
                               f"fraudtag reads {known}: convert the file or leave it out")
         return
     try:
-        _check_file(path, shown)
+        _check_file(path, shown, options.max_bytes)
         yield from reader(path, shown, options)
     except InputError as e:
         yield Document.failed(shown, shown, str(e))
@@ -213,7 +214,7 @@ _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character 
             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-def _check_file(path: str, shown: str) -> None:
+def _check_file(path: str, shown: str, limit: int) -> None:
     """Raise InputError for what must not be opened: a special file (opening a FIFO waits for
     a writer, a device never ends) or a file over the size limit."""
     mode = os.stat(path)
@@ -221,30 +222,40 @@ def _check_file(path: str, shown: str) -> None:
         if test(mode.st_mode):
             raise InputError(f"{shown}: {kind}, not a regular file; fraudtag reads regular files "
                              "only: leave it out or copy its content to a file")
-    _check_size(mode.st_size, shown)
+    _check_size(mode.st_size, shown, limit)
 
 
-def _check_size(size: int, shown: str) -> None:
-    limit = max_file_bytes()
+def _check_size(size: int, shown: str, limit: int) -> None:
     if size > limit:
         raise InputError(f"{shown}: {size:,} bytes, over the limit of {limit:,} for one file; "
                          "split it, or raise FRAUDTAG_MAX_FILE_BYTES")
 
 
-def _read_bytes(path: str, shown: str) -> bytes:
-    """The file's bytes, at most the size limit (a file may grow after it was checked)."""
-    limit = max_file_bytes()
+def _read_bytes(path: str, shown: str, limit: int | None = None) -> bytes:
+    """The file's bytes, at most `limit` (default max_file_bytes(); a file may grow after it
+    was checked)."""
+    limit = max_file_bytes() if limit is None else limit
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         # read(n) allocates n bytes first: ask for the size, and more only if it grew
         data = f.read(min(size, limit) + 1)
         if len(data) > size:
             data += f.read(limit + 1 - len(data))
-    _check_size(len(data), shown)
+    _check_size(len(data), shown, limit)
     return data
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_has_surrogate, value))
+    return False
 
 
 def _replace_surrogates(value: Any) -> tuple[Any, bool]:
@@ -272,7 +283,7 @@ def clean_surrogates(doc: Document) -> Document:
     changed = []
     for name in ("id", "source", "text", "meta", "error"):
         value = getattr(doc, name)
-        if not value or (isinstance(value, str) and value.isascii()):
+        if not value or not _has_surrogate(value):
             continue
         value, replaced = _replace_surrogates(value)
         if replaced:
@@ -285,8 +296,9 @@ def clean_surrogates(doc: Document) -> Document:
     return doc
 
 
-def _read_text_file(path: str, shown: str) -> tuple[str, dict[str, Any], list[str]]:
-    data = _read_bytes(path, shown)
+def _read_text_file(path: str, shown: str, limit: int | None = None
+                    ) -> tuple[str, dict[str, Any], list[str]]:
+    data = _read_bytes(path, shown, limit)
     if not data.strip():
         raise InputError(f"{shown}: empty file, no text to classify; remove it or add text")
     decoded = decode(data, shown)
@@ -308,7 +320,7 @@ def _whole_text(shown: str, text: str, meta: dict[str, Any], warnings: list[str]
 
 
 def read_plain(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    text, meta, warnings = _read_text_file(path, shown)
+    text, meta, warnings = _read_text_file(path, shown, options.max_bytes)
     yield from _whole_text(shown, text, meta, warnings, options)
 
 
@@ -405,7 +417,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def read_jsonl(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown), shown)
+    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
     yield from _json_lines(enumerate(split_lines(decoded.text), 1), shown, options,
                            decoded.warnings, plain_ok=False, encoding=decoded.encoding)
 
@@ -415,7 +427,7 @@ def read_stream(stream: IO[bytes], shown: str, options: ReadOptions) -> Iterator
 
     A line that cannot be read (binary bytes, longer than the file size limit) is an error
     record for that line; the stream goes on."""
-    limit = max_file_bytes()
+    limit = options.max_bytes
     number = 0
     while True:
         raw = stream.readline(limit + 1)
@@ -472,7 +484,7 @@ def _json_lines(lines: Iterable[tuple[int, str]], shown: str, options: ReadOptio
 
 
 def read_json(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown), shown)
+    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
     try:
         value = json.loads(decoded.text)
     except json.JSONDecodeError as e:
@@ -497,7 +509,7 @@ def allow_long_csv_fields() -> None:
 
 
 def read_csv(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown), shown)
+    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
     delimiter = "\t" if path.lower().endswith(".tsv") else ","
     allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
