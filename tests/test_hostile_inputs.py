@@ -282,3 +282,16 @@ def test_resume_reads_a_csv_output_whose_measures_cell_passes_131072_characters(
                    encoding="utf-8")
     assert len(measures) > 131_072
     assert read_done_ids(str(out), "csv") == {"big", "next"}
+
+
+def test_the_progress_bar_counts_regular_files_and_passes_over_the_rest(tmp_path):
+    from pipeline.app.progress import Progress
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    os.symlink(tmp_path / "nowhere", tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    progress = Progress([str(tmp_path)], enabled=True)
+    try:
+        assert progress.bar.total == len(TEXT.encode())
+    finally:
+        progress.close()
