@@ -295,3 +295,20 @@ def test_the_progress_bar_counts_regular_files_and_passes_over_the_rest(tmp_path
         assert progress.bar.total == len(TEXT.encode())
     finally:
         progress.close()
+
+
+@pytest.mark.parametrize("depth", [150, 900])
+def test_a_record_nested_past_the_depth_limit_is_an_error_and_the_file_goes_on(tmp_path, depth):
+    deep = "[" * depth + "]" * depth
+    lines = tmp_path / "posts.jsonl"
+    lines.write_text(f'{{"text": "{TEXT}", "m": {deep}}}\n{{"id": "ok", "text": "{TEXT}"}}\n',
+                     encoding="utf-8")
+    array = tmp_path / "items.json"
+    array.write_text(f'[{{"text": "{TEXT}", "m": {deep}}}, {{"id": "ok2", "text": "{TEXT}"}}]',
+                     encoding="utf-8")
+    bad, good, bad2, good2 = read(lines, array)
+    assert "nest" in bad.error and bad.error.startswith(f"{lines}:1: ")
+    assert bad2.error.startswith(f"{array}[0]: the record nests more than 100 levels")
+    assert (good.id, good2.id) == ("ok", "ok2")
+    for doc in (bad, good, bad2, good2):
+        written(doc)

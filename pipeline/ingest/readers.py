@@ -60,7 +60,7 @@ def read_documents(inputs: Iterable[str], text_field: str = "text", id_field: st
                     shown, shown, f"{shown}: no such file or directory; check the path (globs "
                     "need quotes in some shells)"))
                 continue
-            yield from map(clean_surrogates, read_file(path, shown, options))
+            yield from map(_cleaned, read_file(path, shown, options))
 
 
 def expand(item: str, seen: set[tuple[int, int]] | None = None
@@ -296,6 +296,17 @@ def clean_surrogates(doc: Document) -> Document:
     return doc
 
 
+def _cleaned(doc: Document) -> Document:
+    """clean_surrogates(doc), or an error record if even that fails."""
+    try:
+        return clean_surrogates(doc)
+    except Exception as e:  # noqa: BLE001 - one bad record must not stop a batch
+        shown = _SURROGATE.sub("\ufffd", doc.source)
+        return Document.failed(_SURROGATE.sub("\ufffd", str(doc.id)), shown,
+                               f"{shown}: could not be read ({_describe(e)}); fix the record or "
+                               "leave it out")
+
+
 def _read_text_file(path: str, shown: str, limit: int | None = None
                     ) -> tuple[str, dict[str, Any], list[str]]:
     data = _read_bytes(path, shown, limit)
@@ -388,12 +399,36 @@ def read_pdf(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     yield from _whole_text(shown, text, {"format": "pdf", "pages": len(pages)}, [], options)
 
 
+MAX_DEPTH = 100  # levels of lists and objects in one record (orjson writes at most 255)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels in `value` (without recursion:
+    a record is checked before anything walks it recursively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _record_document(obj: Any, where: str, default_id: str, source: str,
                      options: ReadOptions, extra_meta: dict[str, Any]) -> Document:
     """A Document from one JSON object or CSV row, or an error Document saying what is wrong."""
     if not isinstance(obj, dict):
         return Document.failed(default_id, source, f"{where}: expected a JSON object with a "
                                f"{options.text_field!r} field, got {type(obj).__name__}")
+    if _deeper_than(obj, MAX_DEPTH):
+        return Document.failed(default_id, source, f"{where}: the record nests more than "
+                               f"{MAX_DEPTH} levels of lists and objects; flatten its fields")
     record_id = str(obj.get(options.id_field) or default_id)
     text = obj.get(options.text_field)
     meta = {k: v for k, v in obj.items() if k not in (options.text_field, options.id_field)}
@@ -448,7 +483,7 @@ def read_stream(stream: IO[bytes], shown: str, options: ReadOptions) -> Iterator
                 f"{where}: could not be read ({_describe(e)}); fix or remove this line")
             yield Document.failed(where, shown, message)
             continue
-        yield from map(clean_surrogates, _json_lines([(number, line)], shown, options, [],
+        yield from map(_cleaned, _json_lines([(number, line)], shown, options, [],
                                                      plain_ok=True, encoding=None))
 
 
