@@ -201,7 +201,8 @@ def test_recursive_glob_reads_each_file_once_through_a_symlink_loop(tmp_path, mo
     assert [d.id for d in read("examples/*.txt", "examples/a.txt")] == ["examples/a.txt"]
 
 
-def test_folders_are_entered_once_however_many_symlinks_lead_to_them(tmp_path, monkeypatch):
+def test_symlinked_folders_are_not_entered_and_one_leading_out_is_reported(tmp_path,
+                                                                          monkeypatch):
     monkeypatch.chdir(tmp_path)
     os.makedirs("archive/sub")
     os.makedirs("elsewhere")
@@ -210,11 +211,19 @@ def test_folders_are_entered_once_however_many_symlinks_lead_to_them(tmp_path, m
             f.write(TEXT)
     os.symlink(".", "archive/loop")
     os.symlink("..", "archive/sub/up")  # with the loop above: 2^depth paths for glob.glob
-    os.symlink("../elsewhere", "archive/linked")  # a folder linked in: read, once
-    os.symlink("../../elsewhere", "archive/sub/again")
-    assert [d.id for d in read("archive")] == ["archive/a.txt", "archive/linked/c.txt",
-                                               "archive/sub/b.md"]
-    assert [d.id for d in read("archive/**/*.txt")] == ["archive/a.txt", "archive/linked/c.txt"]
+    os.symlink("../elsewhere", "archive/linked")
+    os.symlink("/", "archive/sub/root")  # followed, the run would read the whole disk
+    docs = read("archive")
+    assert [d.id for d in docs] == ["archive/a.txt", "archive/linked", "archive/sub/b.md",
+                                    "archive/sub/root"]
+    assert docs[1].error == (
+        f"archive/linked: a symlink to a folder outside the input folder "
+        f"({os.path.realpath('elsewhere')}), not followed so that no link can take the run "
+        "elsewhere on the disk: give that folder as an input to read it")
+    assert docs[3].error.startswith("archive/sub/root: a symlink to a folder outside the input "
+                                    "folder (/)")
+    assert [d.id for d in read("archive/**/*.txt", "archive/**/*.md")] == [
+        "archive/a.txt", "archive/sub/b.md"]
 
 
 def test_recursive_glob_still_matches_like_glob_without_symlinks(tmp_path, monkeypatch):
@@ -312,3 +321,12 @@ def test_a_record_nested_past_the_depth_limit_is_an_error_and_the_file_goes_on(t
     assert (good.id, good2.id) == ("ok", "ok2")
     for doc in (bad, good, bad2, good2):
         written(doc)
+
+
+@pytest.mark.parametrize("name,content", [("a.jsonl", b""), ("b.jsonl", b"\n \n\r\n"),
+                                          ("c.json", b"[]"), ("d.csv", b"id,text\n")])
+def test_a_structured_file_with_no_records_is_one_error_record(tmp_path, name, content):
+    (tmp_path / name).write_bytes(content)
+    [doc] = read(tmp_path / name)
+    assert doc.error == (f"{tmp_path / name}: no records in the file (empty, blank lines, an "
+                         "empty array or a header only); nothing to classify")

@@ -3,10 +3,12 @@
 A record that cannot be read becomes an error Document naming the file (and line) and what to
 do; nothing is skipped silently, and nothing a file holds stops the run: any exception raised
 while reading one input becomes that input's error record. Each file is read once however many
-paths lead to it (a symlink, a folder given twice, a recursive glob), symlink loops are not
-followed, special files (FIFOs, devices, sockets) are not opened, and a file may hold at most
-FRAUDTAG_MAX_FILE_BYTES bytes (default 256 MB). Lone surrogates (a JSON "\\ud800" escape, a file
-name that is not UTF-8) cannot be written as UTF-8: they are replaced with U+FFFD, with a warning.
+paths lead to it (a symlink, a folder given twice, a recursive glob); symlinked folders are not
+entered (one that leads out of the input folder is an error record); special files (FIFOs,
+devices, sockets) are not opened; a file may hold at most FRAUDTAG_MAX_FILE_BYTES bytes
+(default 256 MB); a record may nest lists and objects at most MAX_DEPTH levels. Lone surrogates
+(a JSON "\\ud800" escape, a file name that is not UTF-8) cannot be written as UTF-8: they are
+replaced with U+FFFD, with a warning.
 """
 
 from __future__ import annotations
@@ -68,13 +70,11 @@ def expand(item: str, seen: set[tuple[int, int]] | None = None
     """(path, name shown in output) for a file, every file below a directory, or a glob.
 
     A file whose (device, inode) is in `seen` is left out (and each one given is added), so a
-    file reached by two paths is read once; folders are entered once each, so a symlink loop
-    ends at its first turn.
+    file reached by two paths is read once. Symlinked folders are not entered (see _walk).
     """
     seen = set() if seen is None else seen
-    folders: set[tuple[int, int]] = set()
     if os.path.isdir(item):
-        yield from _walk(item, os.path.dirname(os.path.normpath(item)), seen, folders)
+        yield from _walk(item, os.path.dirname(os.path.normpath(item)), seen)
     elif os.path.lexists(item):
         if _first_visit(item, seen):
             yield item, item
@@ -84,7 +84,7 @@ def expand(item: str, seen: set[tuple[int, int]] | None = None
             yield None, item
         for match in matches:
             if os.path.isdir(match):  # shown by its whole path, like the files matched
-                yield from _walk(match, None, seen, folders)
+                yield from _walk(match, None, seen)
             elif _first_visit(match, seen):
                 yield match, match
     else:
@@ -92,15 +92,13 @@ def expand(item: str, seen: set[tuple[int, int]] | None = None
 
 
 def _identity(path: str) -> tuple[int, int] | None:
-    """(device, inode) of a regular file or folder; None for anything else (a broken symlink,
-    a special file: each path to one is reported by read_file)."""
+    """(device, inode) of a regular file; None for anything else (a broken symlink, a special
+    file: each path to one is reported by read_file)."""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-        return None
-    return info.st_dev, info.st_ino
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def _first_visit(path: str, seen: set[tuple[int, int]]) -> bool:
@@ -113,28 +111,33 @@ def _first_visit(path: str, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
-def _walk(top: str, base: str | None, seen: set[tuple[int, int]],
-          folders: set[tuple[int, int]]) -> Iterator[tuple[str, str]]:
-    """Every file below `top`, sorted, following symlinked folders but entering each once;
-    shown relative to `base` (None: as found)."""
-    for root, dirs, files in os.walk(top, followlinks=True):
-        key = _identity(root)
-        if key in folders:
-            dirs.clear()  # reached before by another path, or a symlink loop
-            continue
-        if key is not None:
-            folders.add(key)
+def _walk(top: str, base: str | None, seen: set[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+    """Every file below `top`, sorted, shown relative to `base` (None: as found).
+
+    Symlinked folders are not entered, so no loop and no link to / can run away with the run:
+    one that leads inside `top` holds files read by their own path already; one that leads
+    outside is yielded itself, and read_file reports it with its target.
+    """
+    inside = os.path.realpath(top)
+    for root, dirs, files in os.walk(top):
         dirs.sort()
+        outside = [name for name in dirs if os.path.islink(os.path.join(root, name))
+                   and not _within(os.path.realpath(os.path.join(root, name)), inside)]
         shown_root = root if base is None else os.path.relpath(root, base)  # once per folder
-        for name in sorted(files):
+        for name in sorted(files + outside):
             path = os.path.join(root, name)
-            if _first_visit(path, seen):
+            if name in outside or _first_visit(path, seen):
                 yield path, os.path.join(shown_root, name)
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _glob(pattern: str) -> list[str]:
-    """Sorted matches of `pattern`; `**` matches any depth, without following symlink loops
-    (glob.glob follows them to the limit of path length: hundreds of copies of each file)."""
+    """Sorted matches of `pattern`; `**` matches any depth of real folders: symlinked folders
+    are not entered (glob.glob follows them, a loop to the limit of path length: hundreds of
+    copies of each file, and two loops 2^depth paths)."""
     if "**" not in pattern:
         return sorted(glob.glob(pattern))
     parts = pattern.split(os.sep)
@@ -145,14 +148,9 @@ def _glob(pattern: str) -> list[str]:
     rules = parts[fixed:]
     if not os.path.isdir(top):
         return []
-    matches, folders = [], set()
-    for root, dirs, files in os.walk(top, followlinks=True):
-        key = _identity(root)
-        if key in folders:
-            dirs.clear()
-            continue
-        folders.add(key)
-        dirs.sort()
+    matches = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(name for name in dirs if not os.path.islink(os.path.join(root, name)))
         relative = [] if root == top else os.path.relpath(root, top).split(os.sep)
         if _match(relative, rules):
             matches.append(root)
@@ -178,6 +176,12 @@ def _match(names: list[str], rules: list[str]) -> bool:
 
 def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     """The documents of one file; whatever goes wrong becomes an error record naming it."""
+    if os.path.isdir(path):  # a symlinked folder that leads out of the input folder
+        yield Document.failed(shown, shown, f"{shown}: a symlink to a folder outside the input "
+                              f"folder ({os.path.realpath(path)}), not followed so that no link "
+                              "can take the run elsewhere on the disk: give that folder as an "
+                              "input to read it")
+        return
     ext = os.path.splitext(path)[1].lower()
     reader = READERS.get(ext)
     if reader is None:
@@ -187,7 +191,13 @@ def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
         return
     try:
         _check_file(path, shown, options.max_bytes)
-        yield from reader(path, shown, options)
+        empty = True
+        for doc in reader(path, shown, options):
+            empty = False
+            yield doc
+        if empty:  # JSONL of blank lines, a JSON [], a CSV header: say so
+            yield Document.failed(shown, shown, f"{shown}: no records in the file (empty, blank "
+                                  "lines, an empty array or a header only); nothing to classify")
     except InputError as e:
         yield Document.failed(shown, shown, str(e))
     except FileNotFoundError:
