@@ -4,13 +4,14 @@
 
 Each generated input holds exactly one record (one document, one JSONL line, one CSV row), so a
 correct run writes exactly as many records as there are inputs. The kinds are those of issue 17:
-JSON nested 100,000 deep, lone surrogates in ids, fields and keys, a file name that is not
-UTF-8, docx files with malformed XML or damaged zips, PDFs with a few random bytes changed,
-FIFOs, sockets, symlinks to /dev/zero and /dev/null, U+2028 / U+0085 inside JSONL strings, a
-CSV cell over 131,072 characters, a file over the size limit, binary and empty files, deep
-HTML, and a symlink loop in the folder (no input of its own: it must add no record). The seed
-files are the repository's own test archive. Prints seconds, peak RSS of the run (the largest
-of classify.py and its workers) and records vs inputs; exits 1 if the run breaks the contract.
+JSON nested 100,000 deep (or 900 deep in a field), lone surrogates in ids, fields and keys, a
+file name that is not UTF-8, docx files with malformed XML or damaged zips, PDFs with a few
+random bytes changed, FIFOs, sockets, symlinks to /dev/zero and /dev/null, U+2028 / U+0085
+inside JSONL strings, a CSV cell over 131,072 characters, a file over the size limit, binary
+and empty files, deep HTML, and a symlink loop in the folder (no input of its own: it must add
+no record). The seed files are the repository's own test archive. Prints seconds, peak RSS of
+the run (the largest of classify.py and its workers) and records vs inputs; exits 1 if the run
+breaks the contract.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def _kinds(rng: random.Random, n: int) -> dict:
         "deep.json": lambda: b"[" * depth + b"]" * depth,
         "deep_object.json": lambda: b'{"a":' * depth + b"1" + b"}" * depth,
         "deep.jsonl": lambda: b'{"text": ' + b"[" * depth + b"]" * depth + b"}\n",
+        "deep_meta.jsonl": lambda: b'{"text": "' + raw + b'", "m": ' + b"[" * 900 + b"]" * 900
+        + b"}\n",
         "surrogate_id.jsonl": lambda: b'{"id": "a%d\\ud800", "text": "' % n + raw + b'\\udfff"}\n',
         "surrogate_key.jsonl": lambda: b'{"\\udc80": 1, "text": "\\ud83d' + raw + b'"}\n',
         "surrogate.json": lambda: b'[{"text": "\\ud800\\ud800 ' + raw + b'"}]',

@@ -279,14 +279,6 @@ def test_pdf_page_without_text_layer_read_by_ocr(tmp_path):
     assert doc.meta["ocr_pages"] == 1 and doc.meta["ocr_confidence"] >= 80
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n  \r\n"])
-def test_empty_jsonl_is_one_error_record(tmp_path, content):
-    path = tmp_path / "empty.jsonl"
-    path.write_bytes(content)
-    [doc] = read_documents([str(path)])
-    assert "empty.jsonl: empty file, no records" in doc.error
-
-
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_damaged_files_give_one_record_each(tmp_path, fmt):
     """Random bytes changed in a PDF or a Word file: each file gives one record, a result or

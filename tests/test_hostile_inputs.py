@@ -202,7 +202,8 @@ def test_recursive_glob_reads_each_file_once_through_a_symlink_loop(tmp_path, mo
     assert [d.id for d in read("examples/*.txt", "examples/a.txt")] == ["examples/a.txt"]
 
 
-def test_folders_are_entered_once_however_many_symlinks_lead_to_them(tmp_path, monkeypatch):
+def test_symlinked_folders_are_not_entered_and_one_leading_out_is_reported(tmp_path,
+                                                                          monkeypatch):
     monkeypatch.chdir(tmp_path)
     os.makedirs("archive/sub")
     os.makedirs("elsewhere")
@@ -211,11 +212,19 @@ def test_folders_are_entered_once_however_many_symlinks_lead_to_them(tmp_path, m
             f.write(TEXT)
     os.symlink(".", "archive/loop")
     os.symlink("..", "archive/sub/up")  # with the loop above: 2^depth paths for glob.glob
-    os.symlink("../elsewhere", "archive/linked")  # a folder linked in: read, once
-    os.symlink("../../elsewhere", "archive/sub/again")
-    assert [d.id for d in read("archive")] == ["archive/a.txt", "archive/linked/c.txt",
-                                               "archive/sub/b.md"]
-    assert [d.id for d in read("archive/**/*.txt")] == ["archive/a.txt", "archive/linked/c.txt"]
+    os.symlink("../elsewhere", "archive/linked")
+    os.symlink("/", "archive/sub/root")  # followed, the run would read the whole disk
+    docs = read("archive")
+    assert [d.id for d in docs] == ["archive/a.txt", "archive/linked", "archive/sub/b.md",
+                                    "archive/sub/root"]
+    assert docs[1].error == (
+        f"archive/linked: a symlink to a folder outside the input folder "
+        f"({os.path.realpath('elsewhere')}), not followed so that no link can take the run "
+        "elsewhere on the disk: give that folder as an input to read it")
+    assert docs[3].error.startswith("archive/sub/root: a symlink to a folder outside the input "
+                                    "folder (/)")
+    assert [d.id for d in read("archive/**/*.txt", "archive/**/*.md")] == [
+        "archive/a.txt", "archive/sub/b.md"]
 
 
 def test_recursive_glob_still_matches_like_glob_without_symlinks(tmp_path, monkeypatch):
@@ -283,3 +292,42 @@ def test_resume_reads_a_csv_output_whose_measures_cell_passes_131072_characters(
                    '\nnext,a.csv,[]\n', encoding="utf-8")
     assert len(measures) > 131_072
     assert [r["id"] for r in read_output(str(out), "csv", [])] == ["big", "next"]
+
+
+def test_the_progress_bar_counts_regular_files_and_passes_over_the_rest(tmp_path):
+    from pipeline.app.progress import Progress
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    os.symlink(tmp_path / "nowhere", tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    progress = Progress([str(tmp_path)], enabled=True)
+    try:
+        assert progress.bar.total == len(TEXT.encode())
+    finally:
+        progress.close()
+
+
+@pytest.mark.parametrize("depth", [150, 900])
+def test_a_record_nested_past_the_depth_limit_is_an_error_and_the_file_goes_on(tmp_path, depth):
+    deep = "[" * depth + "]" * depth
+    lines = tmp_path / "posts.jsonl"
+    lines.write_text(f'{{"text": "{TEXT}", "m": {deep}}}\n{{"id": "ok", "text": "{TEXT}"}}\n',
+                     encoding="utf-8")
+    array = tmp_path / "items.json"
+    array.write_text(f'[{{"text": "{TEXT}", "m": {deep}}}, {{"id": "ok2", "text": "{TEXT}"}}]',
+                     encoding="utf-8")
+    bad, good, bad2, good2 = read(lines, array)
+    assert "nest" in bad.error and bad.error.startswith(f"{lines}:1: ")
+    assert bad2.error.startswith(f"{array}[0]: the record nests more than 100 levels")
+    assert (good.id, good2.id) == ("ok", "ok2")
+    for doc in (bad, good, bad2, good2):
+        written(doc)
+
+
+@pytest.mark.parametrize("name,content", [("a.jsonl", b""), ("b.jsonl", b"\n \n\r\n"),
+                                          ("c.json", b"[]"), ("d.csv", b"id,text\n")])
+def test_a_structured_file_with_no_records_is_one_error_record(tmp_path, name, content):
+    (tmp_path / name).write_bytes(content)
+    [doc] = read(tmp_path / name)
+    assert doc.error == (f"{tmp_path / name}: no records in the file (empty, blank lines, an "
+                         "empty array or a header only); nothing to classify")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 
@@ -17,7 +18,7 @@ class Progress:
             return
         from tqdm import tqdm
 
-        total = sum(os.path.getsize(path) for item in inputs if item != "-"
+        total = sum(_size(path) for item in inputs if item != "-"
                     for path, _ in expand(item) if path)
         self.bar = tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr,
                         desc="classifying", dynamic_ncols=True)
@@ -37,3 +38,12 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _size(path: str) -> int:
+    """Bytes of a regular file; 0 for what the reader will report (a broken symlink, a FIFO)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0

@@ -39,7 +39,8 @@ def _config():
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
-_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"])
 MAX_DEPTH = 500  # elements inside each other: real pages stay under 100; the parsers' time and
 # stack grow with it (a page nested 50,000 deep kept trafilatura busy for minutes)
 

@@ -3,10 +3,12 @@
 A record that cannot be read becomes an error Document naming the file (and line) and what to
 do; nothing is skipped silently, and nothing a file holds stops the run: any exception raised
 while reading one input becomes that input's error record. Each file is read once however many
-paths lead to it (a symlink, a folder given twice, a recursive glob), symlink loops are not
-followed, special files (FIFOs, devices, sockets) are not opened, and a file may hold at most
-FRAUDTAG_MAX_FILE_BYTES bytes (default 256 MB). Lone surrogates (a JSON "\\ud800" escape, a file
-name that is not UTF-8) cannot be written as UTF-8: they are replaced with U+FFFD, with a warning.
+paths lead to it (a symlink, a folder given twice, a recursive glob); symlinked folders are not
+entered (one that leads out of the input folder is an error record); special files (FIFOs,
+devices, sockets) are not opened; a file may hold at most FRAUDTAG_MAX_FILE_BYTES bytes
+(default 256 MB); a record may nest lists and objects at most MAX_DEPTH levels. Lone surrogates
+(a JSON "\\ud800" escape, a file name that is not UTF-8) cannot be written as UTF-8: they are
+replaced with U+FFFD, with a warning.
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ Reader = Callable[[str, str, "ReadOptions"], Iterator[Document]]
 
 class ReadOptions:
     def __init__(self, text_field: str = "text", id_field: str = "id",
-                 split: bool = False, ocr: bool = False) -> None:
+                 split: bool = False, ocr: bool = False, max_bytes: int | None = None
+                 ) -> None:
         self.text_field = text_field
         self.id_field = id_field
         self.split = split
         self.ocr = ocr
+        self.max_bytes = max_file_bytes() if max_bytes is None else max_bytes
 
     def text_field_of(self, fields) -> str:
         """The field that holds the text among `fields`: --text-field, or else "text" (so a
@@ -74,7 +78,7 @@ def read_documents(inputs: Iterable[str], text_field: str = "text", id_field: st
                     shown, shown, f"{shown}: no such file or directory; check the path (globs "
                     "need quotes in some shells)"))
                 continue
-            yield from map(clean_surrogates, read_file(path, shown, options))
+            yield from map(_cleaned, read_file(path, shown, options))
 
 
 def expand(item: str, seen: set[tuple[int, int]] | None = None
@@ -82,13 +86,11 @@ def expand(item: str, seen: set[tuple[int, int]] | None = None
     """(path, name shown in output) for a file, every file below a directory, or a glob.
 
     A file whose (device, inode) is in `seen` is left out (and each one given is added), so a
-    file reached by two paths is read once; folders are entered once each, so a symlink loop
-    ends at its first turn.
+    file reached by two paths is read once. Symlinked folders are not entered (see _walk).
     """
     seen = set() if seen is None else seen
-    folders: set[tuple[int, int]] = set()
     if os.path.isdir(item):
-        yield from _walk(item, os.path.dirname(os.path.normpath(item)), seen, folders)
+        yield from _walk(item, os.path.dirname(os.path.normpath(item)), seen)
     elif os.path.lexists(item):
         if _first_visit(item, seen):
             yield item, item
@@ -98,7 +100,7 @@ def expand(item: str, seen: set[tuple[int, int]] | None = None
             yield None, item
         for match in matches:
             if os.path.isdir(match):  # shown by its whole path, like the files matched
-                yield from _walk(match, None, seen, folders)
+                yield from _walk(match, None, seen)
             elif _first_visit(match, seen):
                 yield match, match
     else:
@@ -106,15 +108,13 @@ def expand(item: str, seen: set[tuple[int, int]] | None = None
 
 
 def _identity(path: str) -> tuple[int, int] | None:
-    """(device, inode) of a regular file or folder; None for anything else (a broken symlink,
-    a special file: each path to one is reported by read_file)."""
+    """(device, inode) of a regular file; None for anything else (a broken symlink, a special
+    file: each path to one is reported by read_file)."""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-        return None
-    return info.st_dev, info.st_ino
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def _first_visit(path: str, seen: set[tuple[int, int]]) -> bool:
@@ -127,28 +127,33 @@ def _first_visit(path: str, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
-def _walk(top: str, base: str | None, seen: set[tuple[int, int]],
-          folders: set[tuple[int, int]]) -> Iterator[tuple[str, str]]:
-    """Every file below `top`, sorted, following symlinked folders but entering each once;
-    shown relative to `base` (None: as found)."""
-    for root, dirs, files in os.walk(top, followlinks=True):
-        key = _identity(root)
-        if key in folders:
-            dirs.clear()  # reached before by another path, or a symlink loop
-            continue
-        if key is not None:
-            folders.add(key)
+def _walk(top: str, base: str | None, seen: set[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+    """Every file below `top`, sorted, shown relative to `base` (None: as found).
+
+    Symlinked folders are not entered, so no loop and no link to / can run away with the run:
+    one that leads inside `top` holds files read by their own path already; one that leads
+    outside is yielded itself, and read_file reports it with its target.
+    """
+    inside = os.path.realpath(top)
+    for root, dirs, files in os.walk(top):
         dirs.sort()
+        outside = [name for name in dirs if os.path.islink(os.path.join(root, name))
+                   and not _within(os.path.realpath(os.path.join(root, name)), inside)]
         shown_root = root if base is None else os.path.relpath(root, base)  # once per folder
-        for name in sorted(files):
+        for name in sorted(files + outside):
             path = os.path.join(root, name)
-            if _first_visit(path, seen):
+            if name in outside or _first_visit(path, seen):
                 yield path, os.path.join(shown_root, name)
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _glob(pattern: str) -> list[str]:
-    """Sorted matches of `pattern`; `**` matches any depth, without following symlink loops
-    (glob.glob follows them to the limit of path length: hundreds of copies of each file)."""
+    """Sorted matches of `pattern`; `**` matches any depth of real folders: symlinked folders
+    are not entered (glob.glob follows them, a loop to the limit of path length: hundreds of
+    copies of each file, and two loops 2^depth paths)."""
     if "**" not in pattern:
         return sorted(glob.glob(pattern))
     parts = pattern.split(os.sep)
@@ -159,14 +164,9 @@ def _glob(pattern: str) -> list[str]:
     rules = parts[fixed:]
     if not os.path.isdir(top):
         return []
-    matches, folders = [], set()
-    for root, dirs, files in os.walk(top, followlinks=True):
-        key = _identity(root)
-        if key in folders:
-            dirs.clear()
-            continue
-        folders.add(key)
-        dirs.sort()
+    matches = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(name for name in dirs if not os.path.islink(os.path.join(root, name)))
         relative = [] if root == top else os.path.relpath(root, top).split(os.sep)
         if _match(relative, rules):
             matches.append(root)
@@ -192,6 +192,12 @@ def _match(names: list[str], rules: list[str]) -> bool:
 
 def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     """The documents of one file; whatever goes wrong becomes an error record naming it."""
+    if os.path.isdir(path):  # a symlinked folder that leads out of the input folder
+        yield Document.failed(shown, shown, f"{shown}: a symlink to a folder outside the input "
+                              f"folder ({os.path.realpath(path)}), not followed so that no link "
+                              "can take the run elsewhere on the disk: give that folder as an "
+                              "input to read it")
+        return
     ext = os.path.splitext(path)[1].lower()
     reader = READERS.get(ext)
     if reader is None:
@@ -200,8 +206,14 @@ def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
                               f"fraudtag reads {known}: convert the file or leave it out")
         return
     try:
-        _check_file(path, shown)
-        yield from reader(path, shown, options)
+        _check_file(path, shown, options.max_bytes)
+        empty = True
+        for doc in reader(path, shown, options):
+            empty = False
+            yield doc
+        if empty:  # JSONL of blank lines, a JSON [], a CSV header: say so
+            yield Document.failed(shown, shown, f"{shown}: no records in the file (empty, blank "
+                                  "lines, an empty array or a header only); nothing to classify")
     except InputError as e:
         yield Document.failed(shown, shown, str(e))
     except FileNotFoundError:
@@ -228,7 +240,7 @@ _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character 
             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-def _check_file(path: str, shown: str) -> None:
+def _check_file(path: str, shown: str, limit: int) -> None:
     """Raise InputError for what must not be opened: a special file (opening a FIFO waits for
     a writer, a device never ends) or a file over the size limit."""
     mode = os.stat(path)
@@ -236,26 +248,40 @@ def _check_file(path: str, shown: str) -> None:
         if test(mode.st_mode):
             raise InputError(f"{shown}: {kind}, not a regular file; fraudtag reads regular files "
                              "only: leave it out or copy its content to a file")
-    _check_size(mode.st_size, shown)
+    _check_size(mode.st_size, shown, limit)
 
 
-def _check_size(size: int, shown: str) -> None:
-    limit = max_file_bytes()
+def _check_size(size: int, shown: str, limit: int) -> None:
     if size > limit:
         raise InputError(f"{shown}: {size:,} bytes, over the limit of {limit:,} for one file; "
                          "split it, or raise FRAUDTAG_MAX_FILE_BYTES")
 
 
-def _read_bytes(path: str, shown: str) -> bytes:
-    """The file's bytes, at most the size limit (a file may grow after it was checked)."""
-    limit = max_file_bytes()
+def _read_bytes(path: str, shown: str, limit: int | None = None) -> bytes:
+    """The file's bytes, at most `limit` (default max_file_bytes(); a file may grow after it
+    was checked)."""
+    limit = max_file_bytes() if limit is None else limit
     with open(path, "rb") as f:
-        data = f.read(limit + 1)
-    _check_size(len(data), shown)
+        size = os.fstat(f.fileno()).st_size
+        # read(n) allocates n bytes first: ask for the size, and more only if it grew
+        data = f.read(min(size, limit) + 1)
+        if len(data) > size:
+            data += f.read(limit + 1 - len(data))
+    _check_size(len(data), shown, limit)
     return data
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_has_surrogate, value))
+    return False
 
 
 def _replace_surrogates(value: Any) -> tuple[Any, bool]:
@@ -282,7 +308,10 @@ def clean_surrogates(doc: Document) -> Document:
     source, text, meta and error, and a warning saying where; lengths, and so offsets, stay."""
     changed = []
     for name in ("id", "source", "text", "meta", "error"):
-        value, replaced = _replace_surrogates(getattr(doc, name))
+        value = getattr(doc, name)
+        if not value or not _has_surrogate(value):
+            continue
+        value, replaced = _replace_surrogates(value)
         if replaced:
             setattr(doc, name, value)
             changed.append(name)
@@ -293,8 +322,20 @@ def clean_surrogates(doc: Document) -> Document:
     return doc
 
 
-def _read_text_file(path: str, shown: str) -> tuple[str, dict[str, Any], list[str]]:
-    data = _read_bytes(path, shown)
+def _cleaned(doc: Document) -> Document:
+    """clean_surrogates(doc), or an error record if even that fails."""
+    try:
+        return clean_surrogates(doc)
+    except Exception as e:  # noqa: BLE001 - one bad record must not stop a batch
+        shown = _SURROGATE.sub("\ufffd", doc.source)
+        return Document.failed(_SURROGATE.sub("\ufffd", str(doc.id)), shown,
+                               f"{shown}: could not be read ({_describe(e)}); fix the record or "
+                               "leave it out")
+
+
+def _read_text_file(path: str, shown: str, limit: int | None = None
+                    ) -> tuple[str, dict[str, Any], list[str]]:
+    data = _read_bytes(path, shown, limit)
     if not data.strip():
         raise InputError(f"{shown}: empty file, no text to classify; remove it or add text")
     decoded = decode(data, shown)
@@ -316,7 +357,7 @@ def _whole_text(shown: str, text: str, meta: dict[str, Any], warnings: list[str]
 
 
 def read_plain(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    text, meta, warnings = _read_text_file(path, shown)
+    text, meta, warnings = _read_text_file(path, shown, options.max_bytes)
     yield from _whole_text(shown, text, meta, warnings, options)
 
 
@@ -356,12 +397,36 @@ def read_image(path: str, shown: str, options: ReadOptions) -> Iterator[Document
     yield from _whole_text(shown, text, meta, warnings, options)
 
 
+MAX_DEPTH = 100  # levels of lists and objects in one record (orjson writes at most 255)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels in `value` (without recursion:
+    a record is checked before anything walks it recursively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _record_document(obj: Any, where: str, default_id: str, source: str,
                      options: ReadOptions, extra_meta: dict[str, Any]) -> Document:
     """A Document from one JSON object or CSV row, or an error Document saying what is wrong."""
     if not isinstance(obj, dict):
         return Document.failed(default_id, source, f"{where}: expected a JSON object with a "
                                f"{options.text_field!r} field, got {type(obj).__name__}")
+    if _deeper_than(obj, MAX_DEPTH):
+        return Document.failed(default_id, source, f"{where}: the record nests more than "
+                               f"{MAX_DEPTH} levels of lists and objects; flatten its fields")
     record_id = str(obj.get(options.id_field) or default_id)
     field = options.text_field_of(obj)
     text = obj.get(field)
@@ -388,11 +453,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def read_jsonl(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    data = _read_bytes(path, shown)
-    if not data.strip():
-        raise InputError(f"{shown}: empty file, no records to classify; remove it or add "
-                         "records (one JSON object per line)")
-    decoded = decode(data, shown)
+    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
     yield from _json_lines(enumerate(split_lines(decoded.text), 1), shown, options,
                            decoded.warnings, plain_ok=False, encoding=decoded.encoding)
 
@@ -402,7 +463,7 @@ def read_stream(stream: IO[bytes], shown: str, options: ReadOptions) -> Iterator
 
     A line that cannot be read (binary bytes, longer than the file size limit) is an error
     record for that line; the stream goes on."""
-    limit = max_file_bytes()
+    limit = options.max_bytes
     number = 0
     while True:
         raw = stream.readline(limit + 1)
@@ -423,7 +484,7 @@ def read_stream(stream: IO[bytes], shown: str, options: ReadOptions) -> Iterator
                 f"{where}: could not be read ({_describe(e)}); fix or remove this line")
             yield Document.failed(where, shown, message)
             continue
-        yield from map(clean_surrogates, _json_lines([(number, line)], shown, options, [],
+        yield from map(_cleaned, _json_lines([(number, line)], shown, options, [],
                                                      plain_ok=True, encoding=None))
 
 
@@ -459,7 +520,7 @@ def _json_lines(lines: Iterable[tuple[int, str]], shown: str, options: ReadOptio
 
 
 def read_json(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown), shown)
+    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
     try:
         value = json.loads(decoded.text)
     except json.JSONDecodeError as e:
@@ -484,7 +545,7 @@ def allow_long_csv_fields() -> None:
 
 
 def read_csv(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown), shown)
+    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
     delimiter = "\t" if path.lower().endswith(".tsv") else ","
     allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
