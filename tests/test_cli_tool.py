@@ -239,3 +239,17 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     process.wait(timeout=60)
     assert process.returncode == 141
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+@pytest.mark.parametrize("name,content,needle", [
+    ("out.jsonl", '{"id": "a", "source": "s"}\nnot json\n', "out.jsonl:2 is not a fraudtag record"),
+    ("out.csv", "\ufeffid,text\na,b\n", "has other columns than this run writes"),
+])
+def test_resume_into_a_file_it_did_not_write_is_one_line(tmp_path, name, content, needle):
+    posts = jsonl(tmp_path / "posts.jsonl", {"id": "p1", "text": TEXT})
+    out = tmp_path / name
+    out.write_text(content, encoding="utf-8")
+    result = run(posts, "-o", out, "--resume")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --resume: ") and needle in result.stderr
+    assert "Traceback" not in result.stderr
