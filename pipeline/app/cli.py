@@ -344,7 +344,7 @@ def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> i
             print(f"{how}: {documents} documents written{_resume_hint(args)}", file=sys.stderr)
             return status
     progress.close()
-    earlier_note = f" ({earlier} from the earlier run)" if earlier else ""
+    earlier_note = f" ({earlier} already done)" if earlier else ""
     print(f"{earlier + documents} documents, {earlier_errors + errors} errors{earlier_note}",
           file=sys.stderr)
     if summary:
