@@ -61,7 +61,7 @@ def test_resume_keeps_the_same_id_in_two_files_and_twice_in_one(tmp_path):
     resumed = run(a, b, "-o", out, "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert read_jsonl(out) == expected
-    assert "3 documents, 0 errors (1 from the earlier run)" in resumed.stderr
+    assert "3 documents, 0 errors (1 already done)" in resumed.stderr
 
 
 def test_a_resumed_run_reports_on_the_whole_output(tmp_path):
@@ -73,7 +73,7 @@ def test_a_resumed_run_reports_on_the_whole_output(tmp_path):
     assert run(empty, "-o", out).returncode == 3
     resumed = run(empty, good, "-o", out, "--resume", "--summary", summary, "--report", report)
     assert resumed.returncode == 3, resumed.stderr  # the error record of the first run counts
-    assert "2 documents, 1 errors (1 from the earlier run)" in resumed.stderr
+    assert "2 documents, 1 errors (1 already done)" in resumed.stderr
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert (data["documents"], data["errors"]) == (2, 1)
     assert data["labels"]["telecom"] == 1
@@ -96,7 +96,7 @@ def test_csv_cells_never_start_a_formula_and_resume_reads_them_back(tmp_path):
                    + out.read_text(encoding="utf-8-sig").splitlines(keepends=True)[1],
                    encoding="utf-8-sig")
     resumed = run(posts, "-o", out, "--resume")
-    assert "3 documents, 0 errors (1 from the earlier run)" in resumed.stderr
+    assert "3 documents, 0 errors (1 already done)" in resumed.stderr
     again = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in again] == [r["id"] for r in rows]
 
@@ -239,3 +239,17 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     process.wait(timeout=60)
     assert process.returncode == 141
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+@pytest.mark.parametrize("name,content,needle", [
+    ("out.jsonl", '{"id": "a", "source": "s"}\nnot json\n', "out.jsonl:2 is not a fraudtag record"),
+    ("out.csv", "\ufeffid,text\na,b\n", "has other columns than this run writes"),
+])
+def test_resume_into_a_file_it_did_not_write_is_one_line(tmp_path, name, content, needle):
+    posts = jsonl(tmp_path / "posts.jsonl", {"id": "p1", "text": TEXT})
+    out = tmp_path / name
+    out.write_text(content, encoding="utf-8")
+    result = run(posts, "-o", out, "--resume")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --resume: ") and needle in result.stderr
+    assert "Traceback" not in result.stderr

@@ -220,7 +220,7 @@ def test_the_server_says_where_it_listens_logs_requests_and_drops_silent_clients
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "FRAUDTAG_TIMEOUT_HEAD": "1"}
+    env = {**os.environ, "FRAUDTAG_TIMEOUT_HEAD": "1", "FRAUDTAG_TIMEOUT_BODY": "1"}
     server = subprocess.Popen([sys.executable, f"{ROOT}/classify.py", "--serve", "--port",
                                str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, env=env)
@@ -252,6 +252,17 @@ def test_the_server_says_where_it_listens_logs_requests_and_drops_silent_clients
                 conn.settimeout(10)
                 assert conn.recv(100) == b""  # closed by the server
             assert time.monotonic() - started < 8
+        with socket.create_connection(("127.0.0.1", port)) as dribble:  # a body that stalls
+            dribble.sendall(b"POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            b"application/json\r\nContent-Length: 100\r\n\r\n{\"text\"")
+            dribble.settimeout(10)
+            reply = b""
+            while b'"status":408' not in reply:
+                chunk = dribble.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 408") and b'"status":408' in reply, reply
     finally:
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=30)

@@ -286,13 +286,16 @@ def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> i
     # two files is two documents, and so is an id a file repeats.
     done: Counter = Counter()
     earlier = earlier_errors = 0
-    if args.resume:
-        for record in read_output(args.output, args.format, labels):
+    try:
+        for record in read_output(args.output, args.format, labels) if args.resume else ():
             done[(record["source"], record["id"])] += 1
             earlier += 1
             earlier_errors += "error" in record
             if summary:
                 summary.add(record)
+    except FraudtagError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     settle()
@@ -352,7 +355,7 @@ def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> i
             print(f"{how}: {documents} documents written{_resume_hint(args)}", file=sys.stderr)
             return status
     progress.close()
-    earlier_note = f" ({earlier} from the earlier run)" if earlier else ""
+    earlier_note = f" ({earlier} already done)" if earlier else ""
     print(f"{earlier + documents} documents, {earlier_errors + errors} errors{earlier_note}",
           file=sys.stderr)
     if summary:

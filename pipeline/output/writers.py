@@ -12,6 +12,8 @@ from typing import IO, Any
 
 import orjson
 
+from pipeline.errors import InputError
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 SURROGATE_WARNING = "lone surrogates (invalid Unicode) in this record were replaced with U+FFFD"
 
@@ -233,13 +235,30 @@ def read_output(path: str, fmt: str, labels: list[str]) -> Iterator[dict[str, An
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             f.truncate(complete)
-    # split at \n only: str.splitlines also splits at U+2028 and U+0085, which JSON holds raw
-    text = data[:complete].decode("utf-8-sig" if fmt == "csv" else "utf-8")
+    # split on newlines only: str.splitlines would also split inside a record at U+2028
+    try:
+        text = data[:complete].decode("utf-8-sig" if fmt == "csv" else "utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"--resume: {path} is not UTF-8 text, so not an output of fraudtag; "
+                         "give -o a new file") from None
     if fmt == "csv":
         csv.field_size_limit(2**31 - 1)  # a measures cell may pass the default 131,072
-        for row in csv.DictReader(io.StringIO(text, newline="")):
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        expected = list(_flat({"id": "", "source": ""}, labels))
+        if rows.fieldnames is not None and rows.fieldnames != expected:
+            raise InputError(f"--resume: {path} has other columns than this run writes "
+                             f"({', '.join(rows.fieldnames)}); it was written by another version "
+                             "or model: give -o a new file")
+        for row in rows:
             yield _unflat(row, labels)
         return
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
-            yield loads(line.encode("utf-8"))
+            try:
+                record = loads(line)
+            except orjson.JSONDecodeError:
+                record = None
+            if not isinstance(record, dict) or "id" not in record or "source" not in record:
+                raise InputError(f"--resume: {path}:{number} is not a fraudtag record; resume "
+                                 "only into the output of an earlier run, or give -o a new file")
+            yield record
