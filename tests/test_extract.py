@@ -233,6 +233,20 @@ EN_MEASURES = [
     ("the firm hid a thousand accounts", [(1000, "exact", "accounts")]),
     ("over 25 million Japanese were called", [(25000000, "more_than", "japanese")]),
     ("agents visited 12 Chinese cities", [(12, "exact", "cities")]),  # an adjective here
+    # issue 15: separators, currency spacing, glued nouns, brackets, figures after a change
+    ("officers logged 14 820 complaints", [(14820, "exact", "complaints")]),
+    ("officers logged 14\u2009820 complaints", [(14820, "exact", "complaints")]),
+    ("officers logged 14'820 complaints", [(14820, "exact", "complaints")]),
+    ("the ring took $ 4.6 billion", [(4600000000, "exact", "USD")]),
+    ("fines of HK$ 90,000", [(90000, "exact", "HKD")]),
+    ("a gang that took 2.35 trillion yuan", [(2350000000000, "exact", "yuan")]),
+    ("police detained 14Suspects at dawn", [(14, "exact", "suspects")]),
+    ("lottery scams (2,406) and fake refunds (815)",
+     [(2406, "exact", "scams"), (815, "exact", "refunds")]),
+    ("they opened 310 cases; the count then fell 4% to 298",
+     [(310, "exact", "cases"), (4, "exact", "%"), (298, "exact", "cases")]),
+    ("complaints rose 9.5 percent to 3,377 last year", [(9.5, "exact", "%"), (3377, "exact", None)]),
+    ("visits to the call centre totalled 8 million", [(8000000, "exact", None)]),
 ]
 
 EN_EXCLUDED = [
@@ -251,6 +265,14 @@ EN_EXCLUDED = [
     "tours sold for under 1,000 yuan",
     "victims won up to $2.5 million",
     "on May 20, the court ruled",
+    # issue 15, documented as no count: multiples and fractions of a change, and a number
+    # after its noun (machine-translated "released news 10": too often a code or a rank)
+    "losses grew fourfold",
+    "the scheme paid half",
+    "the bureau released notice 10",
+    "see item (3) below",
+    "call the hotline (110) now",
+    "the Qing dynasty (1644-1911)",
 ]
 
 

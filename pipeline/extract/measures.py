@@ -409,7 +409,7 @@ def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
             return out
         if m.group("num2") and not _en_range_ok(m):
             m = en.MEASURE_SINGLE.match(view, m.start())
-        measure = _en_measure(view, m, warnings, out[-1] if out else None)
+        measure = _en_measure(view, m, warnings, out)
         if measure is not None:
             out.append(measure)
         pos = max(m.end(), m.start() + 1)
@@ -425,9 +425,11 @@ def _en_range_ok(m: re.Match) -> bool:
                 and low.value <= high.value)
 
 
-def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | None
+def _en_measure(view: str, m: re.Match, warnings: list[str], found: list[Measure]
                 ) -> Measure | None:
+    """The Measure of a MEASURE match, or None; `found` holds the document's measures so far."""
     s, e = m.span()
+    prev = found[-1] if found else None
     if e == s:
         return None
     left = view[max(0, s - 40):s]
@@ -445,10 +447,13 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
     nxt = view[e:e + 2]
     if not raw_tail and nxt[:1] == "-" and nxt[1:].isalpha():
         return None  # two-card sellers, 5-day trip
+    glued = None
     if e < len(view) and (view[e].isalnum() or view[e] in "+") and not raw_tail \
             and num[-1].isdigit() and not m.group("scale") \
             and not re.match(r"[\d,+]*kloc-\d|[\d,]*\+", view[e:e + 12]):
-        return None  # part of a longer token (3G, 5th, 10am)
+        glued = en.GLUED_NOUN.match(view, e)
+        if glued is None or glued.group().lower() not in _EN_NOUNS:
+            return None  # part of a longer token (3G, 5th, 10am)
     digits_only = num.isdigit()
     if digits_only and not cur and not tail and (len(num) >= 5 or (
             len(num) == 4 and 1900 <= int(num) <= 2099)):
@@ -456,7 +461,10 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
     number = _en_number(view, m, cur, tail, warnings)
     if number is None:
         return None
-    unit, obj, end = _en_unit(view, m, cur, tail)
+    if glued is not None:  # arrested 10Men
+        unit, obj, end = glued.group().lower(), glued.group(), glued.end()
+    else:
+        unit, obj, end = _en_unit(view, m, cur, tail)
     if unit in en.PLACES and en.PLACE_LEFT.search(left):
         return None
     if unit is None and en.LIST_MARKER.match(view, e) and en.LINE_START.search(left):
@@ -469,6 +477,17 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
         label = en.LABEL_LEFT.search(left) or en.OF_THE_NOUN.match(view, e)
         if label:
             unit = label.group("noun").lower()
+    if unit is None and view[e:e + 1] == ")" and not m.group("num2") \
+            and (number.value or 0) >= 10 and (bracket := en.BRACKET_LEFT.search(left)) \
+            and bracket.group("noun").lower() not in en.BRACKET_NOT:
+        unit = obj = bracket.group("noun").lower()  # investment fraud (5,210); not (1), (112)
+    if unit is None and en.CHANGE_LEFT.search(left) and not en.TIME_AFTER.match(view, e):
+        # cases fell 2% to 7,091: the noun of the last count before, in the same paragraph
+        before = next((f for f in reversed(found[-3:]) if f.unit not in _NOT_INHERITED), None)
+        if before is not None and s - before.end < 200 and "\n" not in view[before.end:s]:
+            unit, obj = before.unit, before.object
+        else:
+            return _en_finish(view, left, number, None, None, s, end)
     if unit is None:
         if en.TIME_AFTER.match(view, e):
             return None
@@ -478,6 +497,17 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
         if not (en.INHERIT_LEFT.search(left) or en.INHERIT_RIGHT.match(view, e)):
             return None
         unit, obj = prev.unit, prev.object  # "opened 214 investigations, up from 167"
+    return _en_finish(view, left, number, unit, obj, s, end)
+
+
+_EN_NOUNS = frozenset(n.replace("\\s", " ") for n in en.NOUNS)
+_NOT_INHERITED = frozenset({*en.CURRENCY_UNITS.values(), "%", None})
+
+
+def _en_finish(view: str, left: str, number: Number, unit: str | None,
+               obj: str | None, s: int, end: int) -> Measure | None:
+    """The Measure of a number whose unit is known (or None for a bare figure), after the
+    qualifier, the money and rate exclusions and the action."""
     qualifier = number.qualifier
     start = s
     if qualifier == "exact":

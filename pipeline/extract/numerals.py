@@ -228,6 +228,7 @@ _EN_VAGUE = re.compile(
     r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
 _EN_GARBLED = re.compile(
     r"\d[\d,]*\+[\d,]+|^\d{1,3},\d{1,2}$|kloc-\d|\d\.\d*0\s*(?:million|billion)\b", re.I)
+_EN_GROUPS = re.compile(r"(?<=\d)['’ ](?=\d{3}(?!\d))")
 _EN_SCALED = re.compile(
     r"(?P<num>[\d.,]+|[a-z -]+?)\s*(?P<mult>thousand|million|billion|trillion|mn|bn|m|b|k)?",
     re.I)
@@ -268,7 +269,7 @@ def parse_en(text: str) -> Number | None:
     Machine-translation debris ("65,438+00", "kloc-0", "1.300 million") gives value None with
     garbled=True; vague amounts (dozens, hundreds of) give value None with vague=True.
     """
-    text = text.strip()
+    text = _EN_GROUPS.sub("", text.strip())  # 12 345, 12'345 -> 12345
     if not text:
         return None
     if _EN_GARBLED.search(text):

@@ -31,11 +31,13 @@ NUMBER_WORDS = (rf"\b(?:{_ONE_WORD}(?:{_SCALE_WORD}(?:\s(?:and\s)?{_ONE_WORD}"
 # tried from each of the run's digits to its end: quadratic), and no count holds more digits
 # than Python may turn into an int (4,300). A longer run is cut into pieces that the "part of
 # a longer token" rule drops.
-DIGITS = r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,24}(?:\.\d{1,12})?"
+# thousands also by space (a thin space is one after normalizing) or apostrophe: 12 345, 12'345
+DIGITS = (r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,3}(?:['’ ]\d{3}){1,6}(?![\d'’])|"
+          r"\d{1,24}(?:\.\d{1,12})?")
 # machine-translation debris: "65,438+00", "1.300 million" is handled by numbers.parse_en
 GARBLED = r"\d[\d,]{0,30}\+[\d,]{1,30}|\d{1,3},\d{1,2}(?![\d,])"
 SCALE = r"(?:\s(?:million|billion|trillion|thousand)\b|(?:mn|bn|m|b|k)\b)"
-CURRENCY_PREFIX = (r"(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
+CURRENCY_PREFIX = (r"(?:(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥)\s?|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
                    r"Rs\.?|INR|SGD|AUD|CAD)\s?")
 CURRENCY_SUFFIX = (r"(?:Hong\sKong\sdollars|HK\sdollars|US\sdollars|Singapore\sdollars|"
                    r"New\sTaiwan\sdollars|NT\sdollars|yuan|RMB|renminbi|dollars?|USD|HKD|euros?|"
@@ -141,6 +143,8 @@ PEOPLE_OF = (r"(?-i:[A-Z][a-z]+(?:ans|ese))(?=[,;.]|\s(?:were|are|was|have|had|w
 PLURAL_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,5}}?[ \t-]+[\"“]?"
     rf"(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s|{PEOPLE_OF})\b")
+# a noun glued to its number in translated text: "arrested 10Men"
+GLUED_NOUN = re.compile(r"(?-i:[A-Z][a-z]+)\b")
 TIME_AFTER = re.compile(r"[\s-]+(?:years?|yrs?|quarters?|nights?|weekends?|months?|days?|weeks?|"
                         r"hours?|minutes?|decades?)\b", re.I)
 
@@ -178,6 +182,16 @@ LINE_START = re.compile(r"(?:^|[\n:])\s*$")
 PLACE_LEFT = re.compile(r"\b(?:in|across|from|throughout)\s+$", re.I)
 PLACES = frozenset({"provinces", "countries", "states", "counties", "cities", "regions",
                     "nations", "territories", "municipalities"})
+# a figure reached after a change or a total, its noun said before: "fell 2% to 7,091",
+# "totalled 765 million", "reached 44,300", "a total of 96,862"
+CHANGE_LEFT = re.compile(
+    r"(?:\b(?:rose|rise|rises|risen|fell|fall|falls|dropped|drops|declined|decreased|increased|"
+    r"grew|jumped|climbed|surged|slid|plunged|soared|up|down)\b(?:[^.;:\n]|\.\d){0,30}\bto|"
+    r"\b(?:reached|totall?ed|averaged|stood\sat|a\stotal\sof|numbered))\s+\Z", re.I)
+# a count in brackets after what it counts: "investment fraud (5,210)"
+BRACKET_LEFT = re.compile(r"(?P<noun>[A-Za-z][A-Za-z-]+)\s?\(\Z")
+BRACKET_NOT = frozenset(_words("number numbers no hotline line tel phone telephone code year years "
+                               "dynasty page article section room or and"))
 # "Ten of the tours", "two of the defendants"
 OF_THE_NOUN = re.compile(r"\s+of\s+(?:the|these|those|them|its|their)\s+(?:[a-z-]+\s+){0,2}?"
                          r"(?P<noun>[a-z][a-z-]*[a-rt-z]s)\b")
