@@ -247,6 +247,8 @@ EN_MEASURES = [
      [(310, "exact", "cases"), (4, "exact", "%"), (298, "exact", "cases")]),
     ("complaints rose 9.5 percent to 3,377 last year", [(9.5, "exact", "%"), (3377, "exact", None)]),
     ("visits to the call centre totalled 8 million", [(8000000, "exact", None)]),
+    ("the gang took 9 million yuan (HK$10.2 million) from savers", [(9000000, "exact", "yuan")]),
+    ("residents aged between 60 and 75 joined 4 talks", [(4, "exact", "talks")]),
 ]
 
 EN_EXCLUDED = [
@@ -273,6 +275,7 @@ EN_EXCLUDED = [
     "see item (3) below",
     "call the hotline (110) now",
     "the Qing dynasty (1644-1911)",
+    "it promised returns of between 8 percent and 30 percent",
 ]
 
 

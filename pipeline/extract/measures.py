@@ -436,7 +436,7 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], found: list[Measure
     cur, raw_tail = m.group("cur"), m.group("tail") or ""
     tail = raw_tail.strip(" -").lower()
     num = m.group("num")
-    if not cur and en.LEFT_EXCLUDE.search(left):
+    if not cur and (en.LEFT_EXCLUDE.search(left) or en.AGE_RANGE_LEFT.search(left)):
         return None
     if not cur and not raw_tail and en.THE_LEFT.search(left):
         return None  # the 23 cases: restated
@@ -526,6 +526,8 @@ def _en_finish(view: str, left: str, number: Number, unit: str | None,
             return None
         if unit == "%" and en.PERCENT_LEFT_EXCLUDE.search(before):
             return None
+        if money and en.CONVERSION_LEFT.search(view, max(0, s - 30), s):
+            return None  # the same amount in another currency
         if money and qualifier == "less_than":
             return None  # a threshold: tours sold for under 1,000 yuan
     if number.vague:

@@ -216,7 +216,15 @@ MONEY_LEFT_EXCLUDE = re.compile(
     re.I)
 # the first half of a range: "9% to" before 15%, "1,500 to" before 3,000 yuan
 RANGE_HEAD = re.compile(r"(?:[$£€]|[A-Z]{2}\$)?\d[\d,.]*\s?%?\s*(?:to|-|–)\s*$")
+# an amount in brackets after another: a conversion, "40 yuan ($5.50)", "(Cdn$19.4 million)"
+CONVERSION_LEFT = re.compile(r"(?:\d|\b(?:yuan|dollars?|euros?|pounds?|million|billion)|\))\s?\("
+                             r"(?:(?:about|approximately|around|roughly|or|some)\s)?[A-Za-z]{0,3}\s?\Z",
+                             re.I)
+# the upper end of an age range: "aged between 60 and 80"
+AGE_RANGE_LEFT = re.compile(r"\bage[sd]?\s(?:between|from)\s\d+\s(?:and|to)\s\Z", re.I)
 PERCENT_LEFT_EXCLUDE = re.compile(
+    r"\bbetween\s\S+(?:\s(?:percent|per\scent))?\sand\s\Z|"  # between 6 percent and 42 percent
+
     r"\b(?:paid|paying|pays|promising|promised|promises|offering|offered|offers|demanded\sa|"
     r"fixed|annual|monthly|guaranteed|interest|returns?|yields?|rebates?|dividends?|"
     r"subsid(?:y|ies)|income)[\"”]?\s+(?:\w+\s+){0,2}$", re.I)
