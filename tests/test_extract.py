@@ -532,3 +532,18 @@ def test_the_english_candidate_scan_finds_what_measure_search_finds(view):
 
     assert _measure_spans(_EnglishScan(view).search, view) == \
         _measure_spans(partial(en.MEASURE.search, view), view)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["in the year", "over the age of", "aged", "No.", "tel.", "May", "Sept.", "section", "a",
+     "x", "_", "-", ".", ",", "“", "#", "older than", "people", "12", " ", "\n", "  ", "since"]),
+    max_size=8).map("".join))
+def test_the_left_exclusion_reads_what_the_pattern_reads(text):
+    """_en_left_excluded shortcuts en.LEFT_EXCLUDE (searched over the 40 characters before a
+    number) on analysis views, whose whitespace runs are one character."""
+    from pipeline.extract.measures import _en_left_excluded
+
+    view = normalize(text + "7").view
+    s = len(view) - 1
+    assert _en_left_excluded(view, s) == bool(en.LEFT_EXCLUDE.search(view[max(0, s - 40):s]))

@@ -71,16 +71,16 @@ def _trie(words: list[str]) -> str:
 
 
 # Where a MEASURE match can start, found in two cheap passes instead of one search that tries
-# the whole pattern at every word: a digit or currency sign (in the view), or a word that can
-# begin a match (in the lower-cased view): a number word, a redaction, a currency code, the
-# letters of US$-style prefixes. A superset: MEASURE.match decides at each candidate, and
-# tests/test_extract.py checks that the scan finds what MEASURE.search finds.
+# the whole pattern at every word: a digit or currency sign (in the view; before a "$" the
+# scan also tries the two letters of US$-style prefixes), or a word that can begin a match
+# (in the lower-cased view): a number word, a redaction, a currency code, "a", "half". A
+# superset: MEASURE.match decides at each candidate, and tests/test_extract.py checks that the
+# scan finds what MEASURE.search finds.
 START_SIGN = re.compile(r"[\d$£€¥]")
 _START_WORDS = (_SMALL + _TENS + _words("dozens scores tens hundreds thousands millions rmb usd "
                                         "hkd eur gbp cny ntd rs inr sgd aud cad")
-                + ["x" * n for n in range(1, 7)])
-START_WORD = re.compile(r"(?:us|hk|nt|nz|rm|[acs])(?=\$)|\ba(?=\s)|\bhalf\sa\s|\b"
-                        + _trie(_START_WORDS) + r"(?![a-z])")
+                + ["x" * n for n in range(1, 7)] + ["a", "half"])
+START_WORD = re.compile(r"\b" + _trie(_START_WORDS) + r"(?![a-z])")
 # the same without a range, for "$126,000 to 83 consumers" (two figures, not a range)
 MEASURE_SINGLE = re.compile(_NUMBER + _NO_RANGE + _TAIL, re.I)
 CURRENCY_UNITS = {"$": "USD", "us$": "USD", "hk$": "HKD", "nt$": "TWD", "a$": "AUD", "c$": "CAD",
@@ -221,7 +221,7 @@ CONVERSION_LEFT = re.compile(r"(?:\d|\b(?:yuan|dollars?|euros?|pounds?|million|b
                              r"(?:(?:about|approximately|around|roughly|or|some)\s)?[A-Za-z]{0,3}\s?\Z",
                              re.I)
 # the upper end of an age range: "aged between 60 and 80"
-AGE_RANGE_LEFT = re.compile(r"\bage[sd]?\s(?:between|from)\s\d+\s(?:and|to)\s\Z", re.I)
+AGE_RANGE_LEFT = re.compile(r"\bage[sd]?\s(?:between|from)\s\d{1,3}\s(?:and|to)\s\Z", re.I)
 PERCENT_LEFT_EXCLUDE = re.compile(
     r"\bbetween\s\S+(?:\s(?:percent|per\scent))?\sand\s\Z|"  # between 6 percent and 42 percent
 
