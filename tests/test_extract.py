@@ -547,3 +547,14 @@ def test_the_left_exclusion_reads_what_the_pattern_reads(text):
     view = normalize(text + "7").view
     s = len(view) - 1
     assert _en_left_excluded(view, s) == bool(en.LEFT_EXCLUDE.search(view[max(0, s - 40):s]))
+
+
+def test_the_prefix_factored_verbs_find_what_the_flat_alternation_finds():
+    from pipeline.training.corpus import load_examples
+
+    words = "|".join(sorted(en.ACTIONS, key=len, reverse=True))
+    flat = re.compile(rf"\b(?:{words})\b", re.I)
+    for example in load_examples()[::5]:
+        view = normalize(example.text).view
+        assert [m.span() for m in en.ACTION.finditer(view)] == \
+            [m.span() for m in flat.finditer(view)], example.id

@@ -266,9 +266,10 @@ for _type, _words in {
 }.items():
     for _w in _words.split():
         ACTIONS.setdefault(_w, _type)
-ACTION = re.compile(r"\b(?:" + "|".join(sorted(ACTIONS, key=len, reverse=True)) + r")\b", re.I)
-ACTION_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ACTIONS, key=len, reverse=True))
-                           + r")\s+$", re.I)
+# one prefix-factored alternation (the verbs share their first letters): tried at each of the
+# 50 characters before a number, a flat one of 150 verbs cost a tenth of English extraction
+ACTION = re.compile(r"\b" + _trie(sorted(ACTIONS)) + r"\b", re.I)
+ACTION_BEFORE = re.compile(r"\b" + _trie(sorted(ACTIONS)) + r"\s+$", re.I)
 ACTION_AFTER = re.compile(
     r"\s+(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|is|been)\s+(?:also\s+|later\s+)?"
     r"(?P<verb>[a-z]+ed|shut|caught|held|taken|stolen|sent|hung|frozen)\b", re.I)
