@@ -8,7 +8,9 @@ machine's load and a larger text's cache misses slow both alike, so a linear ste
 wall-clock limit.
 """
 
+import gc
 import time
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,12 +37,25 @@ def _work(text: str) -> None:
         extract_measures(view, lang)
 
 
+@contextmanager
+def _no_collector():
+    """The collector off while timing: its passes cost with the size of the test process's
+    heap (the whole suite's), not with the text, and come at random moments."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _best(text: str, runs: int) -> float:
     best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        _work(text)
-        best = min(best, time.perf_counter() - started)
+    with _no_collector():
+        for _ in range(runs):
+            started = time.perf_counter()
+            _work(text)
+            best = min(best, time.perf_counter() - started)
     return best
 
 
@@ -98,10 +113,11 @@ def _extract(text: str) -> None:
 def _extract_growth(unit: str, small: int) -> float:
     def best(n: int) -> float:
         text, seconds = (unit * (n // len(unit) + 1))[:n], float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            _extract(text)
-            seconds = min(seconds, time.perf_counter() - started)
+        with _no_collector():
+            for _ in range(3):
+                started = time.perf_counter()
+                _extract(text)
+                seconds = min(seconds, time.perf_counter() - started)
         return max(seconds, 1e-4)
 
     return best(4 * small) / best(small)
