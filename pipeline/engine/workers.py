@@ -127,7 +127,8 @@ def _worker_context() -> BaseContext:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.engine.stages", "pipeline.model.store",
-                                    "pipeline.model.scoring", "pipeline.output.writers"])
+                                    "pipeline.model.scoring", "pipeline.output.writers",
+                                    "cn2an"])  # numerals import it on first use
     return context
 
 

@@ -392,6 +392,10 @@ class _EnglishScan:
             at = min(self.sign, self.word)
             if at == end:
                 return None
+            if at == self.sign and view[at] == "$":  # US$, HK$, A$: the prefix starts before
+                for back in (at - 2, at - 1):
+                    if back >= pos and (m := en.MEASURE.match(view, back)) is not None:
+                        return m
             m = en.MEASURE.match(view, at)
             if m is not None:
                 return m
@@ -409,7 +413,7 @@ def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
             return out
         if m.group("num2") and not _en_range_ok(m):
             m = en.MEASURE_SINGLE.match(view, m.start())
-        measure = _en_measure(view, m, warnings, out[-1] if out else None)
+        measure = _en_measure(view, m, warnings, out)
         if measure is not None:
             out.append(measure)
         pos = max(m.end(), m.start() + 1)
@@ -425,18 +429,24 @@ def _en_range_ok(m: re.Match) -> bool:
                 and low.value <= high.value)
 
 
-def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | None
+def _en_measure(view: str, m: re.Match, warnings: list[str], found: list[Measure]
                 ) -> Measure | None:
+    """The Measure of a MEASURE match, or None; `found` holds the document's measures so far."""
     s, e = m.span()
+    prev = found[-1] if found else None
     if e == s:
         return None
     left = view[max(0, s - 40):s]
     cur, raw_tail = m.group("cur"), m.group("tail") or ""
     tail = raw_tail.strip(" -").lower()
     num = m.group("num")
-    if not cur and en.LEFT_EXCLUDE.search(left):
+    # the left-anchored patterns are searched over the few characters they can span (the
+    # view's whitespace runs are single characters): tried at 40 positions they cost a
+    # third of English extraction
+    if not cur and (_en_left_excluded(view, s)
+                    or en.AGE_RANGE_LEFT.search(view, max(0, s - 30), s)):
         return None
-    if not cur and not raw_tail and en.THE_LEFT.search(left):
+    if not cur and not raw_tail and en.THE_LEFT.search(view, max(0, s - 16), s):
         return None  # the 23 cases: restated
     if num.lower() == "one" and not en.ACTION_BEFORE.search(left):
         return None  # "one" is mostly an article: one case, one-click, "one card, one file"
@@ -445,10 +455,13 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
     nxt = view[e:e + 2]
     if not raw_tail and nxt[:1] == "-" and nxt[1:].isalpha():
         return None  # two-card sellers, 5-day trip
+    glued = None
     if e < len(view) and (view[e].isalnum() or view[e] in "+") and not raw_tail \
             and num[-1].isdigit() and not m.group("scale") \
             and not re.match(r"[\d,+]*kloc-\d|[\d,]*\+", view[e:e + 12]):
-        return None  # part of a longer token (3G, 5th, 10am)
+        glued = en.GLUED_NOUN.match(view, e)
+        if glued is None or glued.group().lower() not in _EN_NOUNS:
+            return None  # part of a longer token (3G, 5th, 10am)
     digits_only = num.isdigit()
     if digits_only and not cur and not tail and (len(num) >= 5 or (
             len(num) == 4 and 1900 <= int(num) <= 2099)):
@@ -456,7 +469,10 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
     number = _en_number(view, m, cur, tail, warnings)
     if number is None:
         return None
-    unit, obj, end = _en_unit(view, m, cur, tail)
+    if glued is not None:  # arrested 10Men
+        unit, obj, end = glued.group().lower(), glued.group(), glued.end()
+    else:
+        unit, obj, end = _en_unit(view, m, cur, tail)
     if unit in en.PLACES and en.PLACE_LEFT.search(left):
         return None
     if unit is None and en.LIST_MARKER.match(view, e) and en.LINE_START.search(left):
@@ -469,6 +485,17 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
         label = en.LABEL_LEFT.search(left) or en.OF_THE_NOUN.match(view, e)
         if label:
             unit = label.group("noun").lower()
+    if unit is None and view[e:e + 1] == ")" and not m.group("num2") \
+            and (number.value or 0) >= 10 and (bracket := en.BRACKET_LEFT.search(left)) \
+            and bracket.group("noun").lower() not in en.BRACKET_NOT:
+        unit = obj = bracket.group("noun").lower()  # investment fraud (5,210); not (1), (112)
+    if unit is None and en.CHANGE_LEFT.search(left) and not en.TIME_AFTER.match(view, e):
+        # cases fell 2% to 7,091: the noun of the last count before, in the same paragraph
+        before = next((f for f in reversed(found[-3:]) if f.unit not in _NOT_INHERITED), None)
+        if before is not None and s - before.end < 200 and "\n" not in view[before.end:s]:
+            unit, obj = before.unit, before.object
+        else:
+            return _en_finish(view, left, number, None, None, s, end)
     if unit is None:
         if en.TIME_AFTER.match(view, e):
             return None
@@ -478,16 +505,36 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
         if not (en.INHERIT_LEFT.search(left) or en.INHERIT_RIGHT.match(view, e)):
             return None
         unit, obj = prev.unit, prev.object  # "opened 214 investigations, up from 167"
+    return _en_finish(view, left, number, unit, obj, s, end)
+
+
+def _en_left_excluded(view: str, s: int) -> bool:
+    """en.LEFT_EXCLUDE before view[s]: its one-character half is read directly, and its word
+    half, which ends in whitespace, is searched only after whitespace."""
+    before = view[s - 1] if s else ""
+    if before.isalnum() or before in "_.,/#+\"“×*?-":
+        return bool(before)
+    return before.isspace() and en.LEFT_EXCLUDE.search(view, max(0, s - 24), s) is not None
+
+
+_EN_NOUNS = frozenset(n.replace("\\s", " ") for n in en.NOUNS)
+_NOT_INHERITED = frozenset({*en.CURRENCY_UNITS.values(), "%", None})
+
+
+def _en_finish(view: str, left: str, number: Number, unit: str | None,
+               obj: str | None, s: int, end: int) -> Measure | None:
+    """The Measure of a number whose unit is known (or None for a bare figure), after the
+    qualifier, the money and rate exclusions and the action."""
     qualifier = number.qualifier
     start = s
     if qualifier == "exact":
-        pre = en.PRE_QUALIFIER.search(left)
+        pre = en.PRE_QUALIFIER.search(view, max(0, s - 20), s)
         if pre:
             word = pre.group("q").lower()
             if word == "up to":
                 return None  # a cap, not a figure: "returns of up to 15%"
             qualifier = en.PRE_QUALIFIERS[word]
-            start = s - (len(left) - pre.start())
+            start = pre.start()
     money = unit in en.CURRENCY_UNITS.values()
     if (money or unit == "%") and number.value is not None:
         before = en.RANGE_HEAD.sub("", view[max(0, start - 50):start])
@@ -496,6 +543,8 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], prev: Measure | Non
             return None
         if unit == "%" and en.PERCENT_LEFT_EXCLUDE.search(before):
             return None
+        if money and en.CONVERSION_LEFT.search(view, max(0, s - 30), s):
+            return None  # the same amount in another currency
         if money and qualifier == "less_than":
             return None  # a threshold: tours sold for under 1,000 yuan
     if number.vague:

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import cn2an
-
 Value = int | float
 MAX_DIGITS = 40  # characters of the longest number read (the regexes admit fewer)
 
@@ -101,12 +99,21 @@ def parse_cn_numeral(text: str) -> Decimal | None:
     if whole.startswith("十"):
         whole = "一" + whole
     try:
-        value = Decimal(int(cn2an.cn2an(whole, "strict")))
+        value = Decimal(int(_cn2an()(whole, "strict")))
     except (ValueError, KeyError, IndexError):
         return None
     if decimals:
         value += Decimal("0." + "".join(str(_CN_DIGITS[c]) for c in decimals))
     return value * scale
+
+
+@lru_cache(maxsize=1)
+def _cn2an():
+    """cn2an.cn2an, imported on the first Chinese numeral: a fifth of a second that English
+    documents never need."""
+    import cn2an
+
+    return cn2an.cn2an
 
 
 @lru_cache(maxsize=8192)
@@ -228,6 +235,7 @@ _EN_VAGUE = re.compile(
     r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
 _EN_GARBLED = re.compile(
     r"\d[\d,]*\+[\d,]+|^\d{1,3},\d{1,2}$|kloc-\d|\d\.\d*0\s*(?:million|billion)\b", re.I)
+_EN_GROUPS = re.compile(r"(?<=\d)['’ ](?=\d{3}(?!\d))")
 _EN_SCALED = re.compile(
     r"(?P<num>[\d.,]+|[a-z -]+?)\s*(?P<mult>thousand|million|billion|trillion|mn|bn|m|b|k)?",
     re.I)
@@ -268,7 +276,7 @@ def parse_en(text: str) -> Number | None:
     Machine-translation debris ("65,438+00", "kloc-0", "1.300 million") gives value None with
     garbled=True; vague amounts (dozens, hundreds of) give value None with vague=True.
     """
-    text = text.strip()
+    text = _EN_GROUPS.sub("", text.strip())  # 12 345, 12'345 -> 12345
     if not text:
         return None
     if _EN_GARBLED.search(text):

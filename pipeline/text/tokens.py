@@ -25,6 +25,7 @@ _CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge d
 MAX_RUN = 100  # characters of one whitespace-free run that spaCy sees at once
 MAX_REMEMBERED = 500_000  # distinct English pieces kept with their tokens before starting over
 _WHITESPACE_SPLIT = re.compile(r"(\s+)")
+_NO_TOKENS = np.zeros((0, 2), np.int64)
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
 
 
@@ -190,6 +191,7 @@ class EnglishTokenizer:
 
     def _reset(self) -> None:
         self._ids: dict[str, int] = {}
+        self._runs: dict[str, np.ndarray] = {}  # run -> its tokens (_run_tokens)
         self._first = np.zeros(1024, np.int64)  # per piece id: where its tokens start in _rel
         self._count = np.zeros(1024, np.int64)  # per piece id: how many tokens it has
         self._rel = np.zeros((4096, 2), np.int64)  # token (start, end) relative to its piece
@@ -197,15 +199,16 @@ class EnglishTokenizer:
 
     def _learn(self, piece: str) -> int:
         """The id of `piece` (text without spaces), tokenized by spaCy and stored."""
-        tokens: list[tuple[int, int]] = []
+        parts = []
         at = 0
         for i, run in enumerate(_WHITESPACE_SPLIT.split(piece)):  # newlines, tabs ...
             if i % 2 == 0:
                 for cut in range(0, len(run), MAX_RUN):
-                    base = at + cut
-                    tokens += [(base + t.idx, base + t.idx + len(t))
-                               for t in self._cut(run[cut:cut + MAX_RUN])]
+                    found = self._run_tokens(run[cut:cut + MAX_RUN])
+                    if len(found):
+                        parts.append(found + (at + cut))
             at += len(run)
+        tokens = np.concatenate(parts) if parts else _NO_TOKENS
         if self._pieces == len(self._first):
             self._first = np.resize(self._first, 2 * self._pieces)
             self._count = np.resize(self._count, 2 * self._pieces)
@@ -213,17 +216,29 @@ class EnglishTokenizer:
             self._rel = np.resize(self._rel, (2 * len(self._rel), 2))
         piece_id = self._pieces
         self._first[piece_id], self._count[piece_id] = self._tokens, len(tokens)
-        if tokens:
-            self._rel[self._tokens:self._tokens + len(tokens)] = tokens
+        self._rel[self._tokens:self._tokens + len(tokens)] = tokens
         self._tokens += len(tokens)
         self._pieces += 1
         if len(piece) <= MAX_RUN:  # a long piece is tokenized each time: no memory for junk
             self._ids[piece] = piece_id
         return piece_id
 
+    def _run_tokens(self, run: str) -> np.ndarray:
+        """Token (start, end) offsets in `run` (at most MAX_RUN characters, no whitespace), by
+        spaCy once per distinct run: a hostile run repeats the same pieces, and a spaCy call
+        per piece (a Doc each) grows the heap that the garbage collector walks. Kept as arrays,
+        not a Python tuple per token, for the same reason."""
+        found = self._runs.get(run)
+        if found is None:
+            found = np.array([(t.idx, t.idx + len(t)) for t in self._cut(run)],
+                             np.int64).reshape(-1, 2)
+            self._runs[run] = found
+        return found
+
     def add_offsets(self, chunk: str, offset: int, starts: array, ends: array) -> None:
         """Append the view offsets of the tokens of `chunk` (at `offset` in its view)."""
-        if self._pieces > MAX_REMEMBERED:
+        if max(self._pieces, len(self._runs)) > MAX_REMEMBERED \
+                or self._tokens > 8 * MAX_REMEMBERED:
             self._reset()  # a bound on memory: a huge document of distinct pieces
         pieces = chunk.split(" ")
         lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
