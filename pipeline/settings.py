@@ -29,6 +29,13 @@ def _positive_int(value: Any) -> int:
     return number
 
 
+def _positive_seconds(value: Any) -> float:
+    seconds = float(value)
+    if not seconds > 0:
+        raise ValueError(f"{value!r} is not a number of seconds over 0")
+    return seconds
+
+
 def _segmenter(value: Any) -> str:
     if value not in SEGMENTERS:
         raise ValueError(f"{value!r} is not one of {', '.join(SEGMENTERS)}")
@@ -63,6 +70,13 @@ SETTINGS = (
             "HTTP service: largest request body accepted (413 beyond)"),
     Setting("max_documents", 256, _positive_int,
             "HTTP service: most documents in one request (413 beyond)"),
+    Setting("timeout_head", 10.0, _positive_seconds,
+            "HTTP service: seconds a client has to send a request's line and headers (the "
+            "connection is closed beyond)"),
+    Setting("timeout_body", 30.0, _positive_seconds,
+            "HTTP service: seconds a client has to send a request's body (408 beyond)"),
+    Setting("timeout_keep_alive", 5.0, _positive_seconds,
+            "HTTP service: seconds an idle keep-alive connection is held open"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

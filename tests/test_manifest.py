@@ -55,7 +55,7 @@ def test_a_changed_or_malformed_manifest_is_refused_with_a_clear_error(model_dir
 def test_labels_must_match_the_scorers_columns_even_when_sealed(model_dir):
     edit(model_dir, lambda m: (m["labels"].append("extra"), m["thresholds"].update(extra=0.5)))
     seal(str(model_dir))
-    with pytest.raises(ModelError, match="names 5 labels but the model scores 4"):
+    with pytest.raises(ModelError, match="names 5 labels and 5 kinds but the model scores 9"):
         load_model(str(model_dir))
 
 

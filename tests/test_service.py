@@ -266,3 +266,20 @@ def test_the_server_says_where_it_listens_logs_requests_and_drops_silent_clients
     finally:
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=30)
+
+
+def test_clusters_are_kept_across_requests():
+    from fastapi.testclient import TestClient
+
+    post = "【XX银行】您的账户存在异常，请于{n}小时内点击 http://k{n}.xyz/v 完成验证，逾期冻结。"
+    with TestClient(create_app(settings())) as c:
+        first = c.post("/v1/classify", json={"id": "a", "text": post.format(n=1)}).json()
+        second = c.post("/v1/classify", json={"documents": [
+            {"id": "b", "text": post.format(n=2)}, {"id": "c", "text": "今晚七点小区门口见"}]}
+        ).json()["results"]
+        assert (first["cluster_size"], second[0]["cluster_size"]) == (1, 2)
+        assert second[0]["cluster"] == first["cluster"] != second[1]["cluster"]
+        top = c.get("/v1/clusters", params={"top": 1}).json()["clusters"]
+        assert [(t["cluster"], t["size"], t["first_seen"], t["last_seen"]) for t in top] == \
+            [(first["cluster"], 2, "a", "b")]
+        assert c.get("/v1/clusters", params={"top": 0}).status_code == 422

@@ -23,23 +23,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-SETTINGS = {  # name: (default, help); read from FRAUDTAG_<NAME> environment variables
-    "model": ("models/default", "model directory"),
-    "segmenter": ("rjieba", "Chinese segmenter"),
-    "token": ("", "bearer token required on /v1/classify (empty: none)"),
-    "max_body_bytes": ("1000000", "largest request body accepted (413 beyond)"),
-    "max_documents": ("256", "most documents in one request (413 beyond)"),
-    "timeout_head": ("10", "seconds a client has to send a request's line and headers "
-                           "(the connection is closed beyond)"),
-    "timeout_body": ("30", "seconds a client has to send a request's body (408 beyond)"),
-    "timeout_keep_alive": ("5", "seconds an idle keep-alive connection is held open"),
-}
-
-
-def settings_from_env() -> dict[str, str]:
-    return {name: os.environ.get(f"FRAUDTAG_{name.upper()}", default)
-            for name, (default, _) in SETTINGS.items()}
-
+from pipeline.resources import model_dir
+from pipeline.settings import resolve
 
 # Requests up to this many characters together are scored on the event loop itself (for a short
 # post a thread hop costs more than the work); longer ones go to a thread, so that one costly post
@@ -64,8 +49,9 @@ class Batcher:
     batch at a time, while the loop keeps answering, light requests included.
     """
 
-    def __init__(self, pipeline) -> None:
+    def __init__(self, pipeline, monitor) -> None:
         self.pipeline = pipeline
+        self.monitor = monitor  # repost clusters across requests; used on the event loop only
         self.pending: list[tuple[list, asyncio.Future]] = []
         self.heavy: list[tuple[list, asyncio.Future]] = []  # waiting for the thread
         self.running: asyncio.Task | None = None  # the batch in a thread, if any
@@ -115,10 +101,10 @@ class Batcher:
             if not future.done():
                 future.set_exception(error)
 
-    @staticmethod
-    def _answer(jobs: list, run) -> None:
+    def _answer(self, jobs: list, run) -> None:
         try:
-            records = [doc.to_record() for doc in run()]
+            records = [self.monitor.observe(doc.to_record(), doc.signature, doc.text)
+                       if doc.signature is not None else doc.to_record() for doc in run()]
         except Exception as e:  # noqa: BLE001 - answer every waiting request
             Batcher._fail(jobs, e)
             return
@@ -193,31 +179,33 @@ def _too_deep(text: str) -> bool:
     return False
 
 
-def create_app(settings: dict[str, str] | None = None):
+def create_app(settings: dict[str, Any] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
     from fastapi_offline import FastAPIOffline  # Swagger UI and ReDoc assets in the package
 
+    from pipeline.app.monitor import Monitor
+    from pipeline.cluster.reposts import RepostClusters
     from pipeline.engine.memory import settle
     from pipeline.engine.stages import Pipeline
     from pipeline.model.store import load_model
     from pipeline.output.writers import dumps
 
-    settings = {**settings_from_env(), **(settings or {})}
-    max_body = int(settings["max_body_bytes"])
-    body_timeout = float(settings["timeout_body"])
-    max_documents = int(settings["max_documents"])
+    settings = resolve(settings)
+    max_body, body_timeout = settings["max_body_bytes"], settings["timeout_body"]
+    max_documents = settings["max_documents"]
     token = settings["token"].encode("utf-8")
-    model = load_model(settings["model"])
+    model = load_model(model_dir(settings["model"]))
     state: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(app):
-        pipeline = Pipeline(model, segmenter=settings["segmenter"])
+        pipeline = Pipeline(model, segmenter=settings["segmenter"], signatures=True)
         from pipeline.document import Document
 
         pipeline.run([Document("warm-up", "start", "启动预热：防范电信网络诈骗。Warm-up text.")])
         settle()
-        state["batcher"] = Batcher(pipeline)
+        state["batcher"] = Batcher(pipeline, Monitor(
+            clusters=RepostClusters(window=settings["cluster_window"])))
         yield
 
     app = FastAPIOffline(title="fraudtag",
@@ -252,6 +240,13 @@ def create_app(settings: dict[str, str] | None = None):
     @app.get("/v1/model")
     async def manifest() -> dict[str, Any]:
         return model.manifest
+
+    @app.get("/v1/clusters")
+    async def clusters(top: int = 20) -> dict[str, Any]:
+        """The largest repost clusters seen since the service started (in its window)."""
+        if not 1 <= top <= 1000:
+            raise HTTPProblem(422, f"top={top}: ask for 1 to 1000 clusters")
+        return {"clusters": [c.to_record() for c in state["batcher"].monitor.clusters.top(top)]}
 
     async def classify(request: Request):
         if token and not hmac.compare_digest(  # constant time: no guessing it byte by byte
@@ -335,7 +330,7 @@ class TimedH11Protocol(H11Protocol):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.timeout_head = float(settings_from_env()["timeout_head"])
+        self.timeout_head = resolve()["timeout_head"]
         self.head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport) -> None:
@@ -376,9 +371,11 @@ def serve(model_dir: str, host: str, port: int, workers: int, segmenter: str) ->
     then one access line per request."""
     import uvicorn
 
+    # uvicorn's workers build the app by name, each in its own process: the settings reach
+    # them as their environment variables, read and checked by resolve() there
     os.environ["FRAUDTAG_MODEL"] = model_dir
     os.environ["FRAUDTAG_SEGMENTER"] = segmenter
-    settings = settings_from_env()
+    settings = resolve()
     uvicorn.run("pipeline.app.service:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=True,
                 http="pipeline.app.service:TimedH11Protocol",  # by name: workers import it
