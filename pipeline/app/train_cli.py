@@ -25,6 +25,8 @@ import numpy as np
 
 from pipeline.document import Document
 from pipeline.errors import FraudtagError
+from pipeline.lang.cues import CUES_DIR, read_cues
+from pipeline.model.scoring import gate, matchers
 from pipeline.model.store import load_model, save_model
 from pipeline.resources import REPO_DIR
 from pipeline.runner import Pipeline
@@ -38,8 +40,22 @@ from pipeline.training.classifier import (
     tune_thresholds,
 )
 from pipeline.training.corpus import Example, corpus_files, load_examples
-from pipeline.training.evaluate import calibration, format_report, label_metrics, worst_errors
-from pipeline.training.realdata import load_real_dev, load_real_sets, real_dev_path
+from pipeline.training.evaluate import (
+    calibration,
+    format_news,
+    format_report,
+    label_metrics,
+    news_figures,
+    real_dev_reports,
+    worst_errors,
+)
+from pipeline.training.realdata import (
+    load_fraud_news,
+    load_real_dev,
+    load_real_sets,
+    real_dev_paths,
+    real_dev_sets,
+)
 
 DEFAULT_MODEL = os.path.join(REPO_DIR, "models", "default")
 
@@ -89,25 +105,25 @@ def train(args: argparse.Namespace) -> int:
     docs = prepare(examples, pipeline)
     y = binarize([ex.labels for ex in examples], labels)
     params = dict(VARIANTS[args.variant], min_df=args.min_df)
-    proba = cross_val_proba(params, docs, y, args.cv, args.seed, _say)
+    cues = read_cues(args.cues, labels) if args.cues != "none" else {}
+    proba = gate(cross_val_proba(params, docs, y, args.cv, args.seed, _say), docs,
+                 matchers(labels, cues))
     thresholds = tune_thresholds(y, proba, labels)
     cv_metrics = label_metrics(examples, proba, labels, thresholds)
     _say(f"cross-validated macro-F1 {cv_metrics['macro']['f1']:.3f}; fitting the final model")
-    model = fit_model(params, docs, y, labels, thresholds, args.seed)
+    model = fit_model(params, docs, y, labels, thresholds, args.seed, cues)
     report = [f"# Model report: {os.path.basename(os.path.normpath(args.out))}", "",
               format_report(f"{args.cv}-fold cross-validation on the training corpus", cv_metrics,
                             calibration(examples, proba, labels),
                             worst_errors(examples, proba, labels, thresholds))]
     metrics: dict[str, Any] = {"cross_validation": cv_metrics}
-    real = load_real_dev() if args.real_dev else None
-    if real:
-        real_metrics, real_proba = evaluate(model, real, pipeline)
-        metrics["real_dev"] = real_metrics
-        report.append(format_report("Real texts (../shared/devsets/real_dev.jsonl, never trained "
-                                    "on)", real_metrics, calibration(real, real_proba, labels),
-                                    worst_errors(real, real_proba, labels, thresholds,
-                                                 snippets=False)))
-        _say(f"real dev macro-F1 {real_metrics['macro']['f1']:.3f}")
+    if args.real_dev:
+        real_metrics, sections = real_dev_reports(
+            real_dev_sets(), lambda exs: evaluate(model, exs, pipeline)[1], labels, thresholds)
+        metrics.update(real_metrics)
+        report.extend(sections)
+        for name, m in real_metrics.items():
+            _say(f"{name} macro-F1 {m['macro']['f1']:.3f}")
     seconds = round(time.perf_counter() - started, 1)
     save_model(model, args.out, {
         "training": {"corpus": [os.path.relpath(p) for p in corpus_files(args.corpus)],
@@ -135,9 +151,14 @@ def _write_outputs(directory: str, metrics: dict[str, Any], report: str) -> None
 def run_eval(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     pipeline = Pipeline(segmenter=args.segmenter)
-    paths = args.eval or ([real_dev_path()] if real_dev_path() else [])
+    paths = args.eval or real_dev_paths()
     if not paths:
         raise FraudtagError("nothing to evaluate: pass --eval PATH (../shared is absent)")
+    if not args.eval and not args.compare:
+        _, sections = real_dev_reports(real_dev_sets(), lambda exs: evaluate(model, exs,
+                                       pipeline)[1], model.labels, model.thresholds)
+        print("\n".join(sections))
+        return 0
     examples = load_examples(paths, args.text_field, args.label_field, args.label_sep)
     if args.compare:
         other = load_model(args.compare)
@@ -177,6 +198,10 @@ def run_real(args: argparse.Namespace) -> int:
                   f"{flagged / len(decided):.3f} | <= 0.03 |", flush=True)
     if args.sweep:
         _sweep(model, args.sweep, results)
+    articles = load_fraud_news(limit=args.limit, seed=args.seed)
+    if articles:
+        proba = model.predict_proba(prepare([a.example for a in articles], pipeline))
+        print("\n" + format_news(news_figures(articles, model.decide(proba))), flush=True)
     return 0
 
 
@@ -254,6 +279,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--min-df", type=int, default=2,
                    help="keep terms seen in at least this many documents (default 2)")
+    p.add_argument("--cues", default=CUES_DIR, metavar="DIR",
+                   help="evidence cues, <label>.txt per label (default pipeline/lang/cues; "
+                        "'none': no evidence gate)")
     p.add_argument("--no-real-dev", dest="real_dev", action="store_false",
                    help="do not evaluate on ../shared/devsets when training")
     mode = p.add_mutually_exclusive_group()

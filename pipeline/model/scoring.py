@@ -434,22 +434,33 @@ class LinearScorer:
 @dataclass
 class FraudModel:
     """A model's labels, per-label thresholds and manifest, with what scores documents: the
-    LinearScorer, the fitted scikit-learn estimator, or both."""
+    LinearScorer, the fitted scikit-learn estimator, or both; and the evidence cues of its
+    labels (pipeline/lang/cues.py): a label with cues scores 0 on a text that holds none."""
 
     labels: list[str]
     thresholds: dict[str, float]
     manifest: dict[str, Any] = field(default_factory=dict)
     estimator: Any = None  # the scikit-learn Pipeline (None when loaded for scoring only)
     scorer: LinearScorer | None = None
+    cues: dict[str, tuple[str, ...]] | None = None  # None: those in the manifest, if any
 
     def __post_init__(self) -> None:
         if self.scorer is None and self.estimator is not None:
             from pipeline.training.classifier import linear_scorer
 
             self.scorer = linear_scorer(self.estimator)
+        if self.cues is None:
+            self.cues = {label: tuple(cues) for label, cues in
+                         self.manifest.get("evidence_cues", {}).items()}
+        self.matchers = matchers(self.labels, self.cues)
 
     def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
-        """Probabilities, one row per document, one column per label (in `labels` order)."""
+        """Probabilities, one row per document, one column per label (in `labels` order); a
+        label whose cues the document lacks scores 0."""
+        return gate(self.model_proba(docs), docs, self.matchers)
+
+    def model_proba(self, docs: Sequence[Document]) -> np.ndarray:
+        """The linear model's probabilities, before the evidence gate."""
         if not docs:
             return np.zeros((0, len(self.labels)))
         if self.scorer is not None:
@@ -461,6 +472,11 @@ class FraudModel:
         return [[label for label, hit in zip(self.labels, row) if hit]
                 for row in probabilities >= cut]
 
+    def evidence(self, doc: Document, label: str, limit: int = 5) -> list[tuple[int, int]]:
+        """Up to `limit` view spans of `label`'s cues in `doc` ([] for a label without cues)."""
+        matcher = self.matchers.get(self.labels.index(label))
+        return matcher.spans(doc.view or "", limit) if matcher else []
+
     def term_contributions(self, doc: Document, label: str, top: int = 8) -> list[dict]:
         """The terms of `doc` that pushed the score for `label` up the most."""
         if self.scorer is not None:
@@ -468,3 +484,23 @@ class FraudModel:
         from pipeline.training.classifier import estimator_contributions
 
         return estimator_contributions(self.estimator, self.labels.index(label), doc, top)
+
+
+def matchers(labels: Sequence[str], cues: dict[str, tuple[str, ...]]) -> dict[int, Any]:
+    """{column: CueMatcher} for the labels that have cues."""
+    from pipeline.lang.cues import CueMatcher
+
+    return {labels.index(label): CueMatcher(found) for label, found in cues.items()
+            if label in labels and found}
+
+
+def gate(proba: np.ndarray, docs: Sequence[Document], by_column: dict[int, Any]) -> np.ndarray:
+    """`proba` with 0 where a label has cues and the document holds none of them (evidence
+    gate). Only scores above 0.01 are checked: a regex search per document and gated label."""
+    if not by_column or not len(proba):
+        return proba
+    for column, matcher in by_column.items():
+        for i in np.flatnonzero(proba[:, column] > 0.01):
+            if not matcher.search(docs[i].view or ""):
+                proba[i, column] = 0.0
+    return proba

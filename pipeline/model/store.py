@@ -61,6 +61,7 @@ def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict
         "format_version": FORMAT_VERSION,
         "labels": model.labels,
         "thresholds": model.thresholds,
+        **({"evidence_cues": model.cues} if model.cues else {}),
         "model_file": MODEL_FILE,
         "model_sha256": sha256_file(path),
         **scorer,

@@ -152,7 +152,8 @@ def tune_thresholds(y: np.ndarray, proba: np.ndarray, labels: list[str]) -> dict
 
 
 def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
-              labels: list[str], thresholds: dict[str, float], seed: int) -> FraudModel:
+              labels: list[str], thresholds: dict[str, float], seed: int,
+              cues: dict[str, tuple[str, ...]] | None = None) -> FraudModel:
     estimator = build_estimator(params, seed)
     estimator.fit(list(docs), y)
-    return FraudModel(labels, thresholds, estimator=estimator)
+    return FraudModel(labels, thresholds, estimator=estimator, cues=dict(cues or {}))
