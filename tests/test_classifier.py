@@ -174,11 +174,11 @@ def test_stacked_linear_scores_equal_scikit_learns(shipped_model):
     docs = [pipeline.prepare(Document(e.id, "t", e.text)) for e in load_examples()[::97]]
     expected = shipped_model.estimator.predict_proba(docs)
     assert shipped_model.scorer is not None
-    assert np.allclose(shipped_model.predict_proba(docs), expected, atol=1e-12)
+    assert np.allclose(shipped_model.model_proba(docs), expected, atol=1e-12)
     # the numpy scorer saved beside the estimator scores the same without scikit-learn
     scoring_only = load_model(os.path.join(ROOT, "models", "default"))
     assert scoring_only.estimator is None
-    assert np.allclose(scoring_only.predict_proba(docs), expected, atol=1e-12)
+    assert np.allclose(scoring_only.model_proba(docs), expected, atol=1e-12)
 
 
 def test_own_tfidf_equals_scikit_learns(shipped_model):

@@ -285,11 +285,18 @@ def test_a_document_that_breaks_the_pipeline_costs_only_its_own_record():
 def test_resume_reads_a_csv_output_whose_measures_cell_passes_131072_characters(tmp_path):
     import csv
 
+    from pipeline.output.writers import _flat
+
     csv.field_size_limit(131_072)  # the default: reading a CSV input may have raised it
     out = tmp_path / "out.csv"
     measures = json.dumps([{"text": "发放宣传资料1500余份"}] * 10_000, ensure_ascii=False)
-    out.write_text(f'id,source,measures_json\nbig,a.csv,"{measures.replace(chr(34), chr(34) * 2)}"'
-                   '\nnext,a.csv,[]\n', encoding="utf-8")
+    columns = list(_flat({"id": "", "source": ""}, []))  # what a run without labels writes
+    cells = {"big": measures.replace(chr(34), chr(34) * 2), "next": "[]"}
+    lines = [",".join(columns)] + [
+        ",".join(i if c == "id" else "a.csv" if c == "source" else
+                 f'"{cells[i]}"' if c == "measures_json" else "" for c in columns)
+        for i in ("big", "next")]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(measures) > 131_072
     assert [r["id"] for r in read_output(str(out), "csv", [])] == ["big", "next"]
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from pipeline.engine.stages import Pipeline
 from pipeline.errors import FraudtagError
+from pipeline.lang.cues import CUES_DIR
 from pipeline.model.store import load_model
 from pipeline.resources import shipped_model_dir
 from pipeline.settings import DEFAULT_SEGMENTER, SEGMENTERS
@@ -34,8 +35,23 @@ from pipeline.training.classifier import (
     tune_thresholds,
 )
 from pipeline.training.corpus import load_examples
-from pipeline.training.evaluate import calibration, format_report, label_metrics, worst_errors
-from pipeline.training.realdata import load_real_dev, load_real_sets, real_dev_path
+from pipeline.training.evaluate import (
+    calibration,
+    format_news,
+    format_report,
+    label_metrics,
+    news_figures,
+    real_dev_reports,
+    worst_errors,
+)
+from pipeline.training.kinds import kind_rows
+from pipeline.training.realdata import (
+    load_fraud_news,
+    load_real_dev,
+    load_real_sets,
+    real_dev_paths,
+    real_dev_sets,
+)
 from pipeline.training.train import evaluate, prepare, say, train
 
 DEFAULT_MODEL = shipped_model_dir()
@@ -49,7 +65,8 @@ def run_train(args: argparse.Namespace) -> int:
     out = args.out or DEFAULT_MODEL
     train(args.corpus, out, seed=args.seed, variant=args.variant, cv=args.cv,
           min_df=args.min_df, segmenter=args.segmenter, text_field=args.text_field,
-          label_field=args.label_field, label_sep=args.label_sep, real_dev=args.real_dev)
+          label_field=args.label_field, label_sep=args.label_sep, real_dev=args.real_dev,
+          cues=args.cues)
     with open(os.path.join(out, "report.md"), encoding="utf-8") as f:
         print(f.read())
     return 0
@@ -58,9 +75,14 @@ def run_train(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     pipeline = Pipeline(segmenter=args.segmenter)
-    paths = args.eval or ([real_dev_path()] if real_dev_path() else [])
+    paths = args.eval or real_dev_paths()
     if not paths:
         raise FraudtagError("nothing to evaluate: pass --eval PATH (../shared is absent)")
+    if not args.eval and not args.compare:
+        _, sections = real_dev_reports(real_dev_sets(), lambda exs: evaluate(model, exs,
+                                       pipeline)[1], model.labels, model.thresholds)
+        print("\n".join(sections))
+        return 0
     examples = load_examples(paths, args.text_field, args.label_field, args.label_sep)
     if args.compare:
         other = load_model(args.compare)
@@ -100,6 +122,16 @@ def run_real(args: argparse.Namespace) -> int:
                   f"{flagged / len(decided):.3f} | <= 0.03 |", flush=True)
     if args.sweep:
         _sweep(model, args.sweep, results)
+    articles = load_fraud_news(limit=args.limit, seed=args.seed)
+    if articles:
+        proba = model.predict_proba(prepare([a.example for a in articles], pipeline))
+        print("\n" + format_news(news_figures(articles, model.decide(proba))), flush=True)
+    if model.kinds:
+        rows = kind_rows(model, lambda exs: prepare(exs, pipeline), sets, articles,
+                         real_dev_sets())
+        print("\nKind of text\n\n| texts | count | measure | value | target |\n"
+              "|---|---|---|---|---|")
+        print("\n".join(rows), flush=True)
     return 0
 
 
@@ -179,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--min-df", type=int, default=2,
                    help="keep terms seen in at least this many documents (default 2)")
+    p.add_argument("--cues", default=CUES_DIR, metavar="DIR",
+                   help="evidence cues, <label>.txt per label (default pipeline/lang/cues; "
+                        "'none': no evidence gate)")
     p.add_argument("--no-real-dev", dest="real_dev", action="store_false",
                    help="do not evaluate on ../shared/devsets when training")
     mode = p.add_mutually_exclusive_group()

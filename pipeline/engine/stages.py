@@ -87,7 +87,11 @@ class Pipeline:
                 start, end = doc.original_span(*spans[i])
                 sentences.append({"text": doc.text[start:end], "start": start, "end": end,
                                   "score": round(float(scores[i]), 4)})
-        return {"terms": terms, "sentences": sentences}
+        evidence = []
+        for start, end in self.model.evidence(doc, label):  # the cues that let the label out
+            start, end = doc.original_span(start, end)
+            evidence.append({"text": doc.text[start:end], "start": start, "end": end})
+        return {"terms": terms, "sentences": sentences, "evidence": evidence}
 
     def _extract(self, doc: Document) -> None:
         measures, warnings = [], []

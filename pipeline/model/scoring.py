@@ -484,7 +484,9 @@ class FraudModel:
     """A model's labels, per-label thresholds and manifest, with the Scorer that scores
     documents and, when loaded in full, the fitted scikit-learn estimator it was made from.
 
-    When `kinds` is set, the scorer's columns after the labels' score the kinds (KINDS).
+    The evidence cues of its labels (pipeline/lang/cues.py): a label with cues scores 0 on a
+    text that holds none. When `kinds` is set, the scorer's columns after the labels' score the
+    kinds (KINDS).
     """
 
     labels: list[str]
@@ -493,28 +495,73 @@ class FraudModel:
     manifest: dict[str, Any] = field(default_factory=dict)
     estimator: Any = None  # the scikit-learn Pipeline (None when loaded for scoring only)
     kinds: list[str] = field(default_factory=list)
+    cues: dict[str, tuple[str, ...]] | None = None  # None: those in the manifest, if any
+
+    def __post_init__(self) -> None:
+        if self.cues is None:
+            self.cues = {label: tuple(cues) for label, cues in
+                         self.manifest.get("evidence_cues", {}).items()}
+        self.matchers = matchers(self.labels, self.cues)
 
     def predict_proba(self, docs: Sequence[Document]) -> np.ndarray:
-        """Probabilities, one row per document, one column per label (in `labels` order)."""
+        """Probabilities, one row per document, one column per label (in `labels` order); a
+        label that reaches its threshold but whose cues the document lacks scores 0."""
         return self.predict(docs)[0]
 
     def predict(self, docs: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
-        """The labels' probabilities and the kinds' (each row summing to 1; no columns when
-        the model has no kinds), one row per document."""
+        """The labels' probabilities (after the evidence gate) and the kinds' (each row summing
+        to 1; no columns when the model has no kinds), one row per document."""
         if not docs:
             return np.zeros((0, len(self.labels))), np.zeros((0, len(self.kinds)))
         scores = self.scorer.predict_proba(list(docs))
         n = len(self.labels)
+        floors = {column: self.thresholds[self.labels[column]] for column in self.matchers}
+        labels = gate(np.array(scores[:, :n]), docs, self.matchers, floors)
         kinds = scores[:, n:n + len(self.kinds)]
         if len(self.kinds):
             kinds = kinds / kinds.sum(axis=1, keepdims=True)
-        return scores[:, :n], kinds
+        return labels, kinds
+
+    def model_proba(self, docs: Sequence[Document]) -> np.ndarray:
+        """The linear model's label probabilities, before the evidence gate."""
+        if not docs:
+            return np.zeros((0, len(self.labels)))
+        return self.scorer.predict_proba(list(docs))[:, :len(self.labels)]
 
     def decide(self, probabilities: np.ndarray) -> list[list[str]]:
         cut = np.array([self.thresholds[label] for label in self.labels])
         return [[label for label, hit in zip(self.labels, row) if hit]
                 for row in probabilities >= cut]
 
+    def evidence(self, doc: Document, label: str, limit: int = 5) -> list[tuple[int, int]]:
+        """Up to `limit` view spans of `label`'s cues in `doc` ([] for a label without cues)."""
+        matcher = self.matchers.get(self.labels.index(label))
+        return matcher.spans(doc.view or "", limit) if matcher else []
+
     def term_contributions(self, doc: Document, label: str, top: int = 8) -> list[dict]:
         """The terms of `doc` that pushed the score for `label` up the most."""
         return self.scorer.contributions(doc, self.labels.index(label), top)
+
+
+def matchers(labels: Sequence[str], cues: dict[str, tuple[str, ...]]) -> dict[int, Any]:
+    """{column: CueMatcher} for the labels that have cues."""
+    from pipeline.lang.cues import CueMatcher
+
+    return {labels.index(label): CueMatcher(found) for label, found in cues.items()
+            if label in labels and found}
+
+
+def gate(proba: np.ndarray, docs: Sequence[Document], by_column: dict[int, Any],
+         floors: dict[int, float] | None = None) -> np.ndarray:
+    """`proba` with 0 where a label has cues and the document holds none of them (evidence
+    gate). Only scores at or above the column's floor (default 0.01) are checked, one regex
+    search per document and gated label: scoring checks only those that reach the threshold,
+    which decides the same labels for a fraction of the searches."""
+    if not by_column or not len(proba):
+        return proba
+    for column, matcher in by_column.items():
+        floor = (floors or {}).get(column, 0.01)
+        for i in np.flatnonzero(proba[:, column] >= floor):
+            if not matcher.search(docs[i].view or ""):
+                proba[i, column] = 0.0
+    return proba

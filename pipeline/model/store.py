@@ -55,6 +55,8 @@ def decision_sha256(manifest: dict[str, Any]) -> str:
                "scorer_sha256": (manifest.get("scorer") or {}).get("sha256")}
     if manifest.get("kinds"):  # the kinds' columns follow the labels'
         covered["kinds"] = manifest["kinds"]
+    if manifest.get("evidence_cues"):  # they decide labels too
+        covered["evidence_cues"] = manifest["evidence_cues"]
     return hashlib.sha256(json.dumps(covered, sort_keys=True, ensure_ascii=False)
                           .encode("utf-8")).hexdigest()
 
@@ -109,6 +111,7 @@ def save_model(model: FraudModel, directory: str, extra: dict[str, Any]) -> dict
         "labels": model.labels,
         "thresholds": model.thresholds,
         **({"kinds": model.kinds} if model.kinds else {}),
+        **({"evidence_cues": model.cues} if model.cues else {}),
         "model_file": MODEL_FILE,
         "model_sha256": sha256_file(path),
         **scorer,

@@ -5,12 +5,20 @@ Optional labels (borderline by the corpus rules) count neither way for their doc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from pipeline.training.corpus import Example
+from pipeline.training.realdata import (
+    ELDERLY_CUES,
+    FUNDRAISING_CUES,
+    NEWS_MIN_BODY,
+    NEWS_OTHER,
+    NEWS_TELECOM,
+    NewsArticle,
+)
 
 
 def label_metrics(examples: Sequence[Example], proba: np.ndarray, labels: list[str],
@@ -113,4 +121,76 @@ def format_report(title: str, metrics: dict[str, Any], calib: dict[str, Any] | N
                   "|---|---|---|---|---|"]
         lines += [f"| {e['id']} | {e['label']} | {'yes' if e['gold'] else 'no'} | "
                   f"{e['score']:.3f} | {e['snippet'].replace('|', '/')} |" for e in errors]
+    return "\n".join(lines) + "\n"
+
+
+def real_dev_reports(sets: Sequence[tuple[str, Sequence[Example]]],
+                     proba_of: Callable[[Sequence[Example]], np.ndarray], labels: list[str],
+                     thresholds: dict[str, float]) -> tuple[dict[str, Any], list[str]]:
+    """Metrics and a report section for each named real dev set (realdata.real_dev_sets)."""
+    metrics, sections = {}, []
+    for name, examples in sets:
+        proba = proba_of(examples)
+        m = label_metrics(examples, proba, labels, thresholds)
+        metrics[name] = m
+        sections.append(format_report(
+            f"Real texts ({name}, never trained on)", m, calibration(examples, proba, labels),
+            worst_errors(examples, proba, labels, thresholds, snippets=False)))
+    return metrics, sections
+
+
+def news_figures(articles: Sequence[NewsArticle], decided: Sequence[Sequence[str]]
+                 ) -> dict[str, Any]:
+    """fraud_news_reports figures (realdata.load_fraud_news): on the eight telecom categories,
+    telecom recall and how often pension and fundraising are tagged, overall and on the
+    articles with no elderly or fund-raising cue; the label shares of the other categories."""
+    telecom = [(a, set(d)) for a, d in zip(articles, decided) if a.category in NEWS_TELECOM]
+
+    def rate(pairs: list, label: str) -> dict[str, Any]:
+        hits = sum(label in d for _, d in pairs)
+        return {"hits": hits, "of": len(pairs), "rate": round(hits / len(pairs), 4) if pairs else 0}
+
+    figures: dict[str, Any] = {
+        "telecom_recall": rate(telecom, "telecom"),
+        "pension": rate(telecom, "pension"),
+        "pension_no_elderly_cue": rate([p for p in telecom if not p[0].elderly_cue], "pension"),
+        "fundraising": rate(telecom, "fundraising"),
+        "fundraising_no_fundraising_cue": rate([p for p in telecom if not p[0].fundraising_cue],
+                                               "fundraising"),
+        "other_categories": {},
+    }
+    labels = sorted({label for d in decided for label in d})
+    for category in NEWS_OTHER:
+        pairs = [(a, set(d)) for a, d in zip(articles, decided) if a.category == category]
+        if pairs:
+            shares = {label: rate(pairs, label)["rate"] for label in labels}
+            shares["none"] = round(sum(not d for _, d in pairs) / len(pairs), 4)
+            figures["other_categories"][category] = {"articles": len(pairs), **shares}
+    return figures
+
+
+def format_news(figures: dict[str, Any]) -> str:
+    """The news figures as two Markdown tables."""
+    rows = [("telecom recall", "telecom_recall", ">= 0.95"),
+            ("pension, all articles", "pension", ""),
+            ("pension, no elderly cue (" + "/".join(ELDERLY_CUES) + ")",
+             "pension_no_elderly_cue", "<= 0.02"),
+            ("fundraising, all articles", "fundraising", ""),
+            ("fundraising, no fund-raising cue (" + "/".join(FUNDRAISING_CUES) + ")",
+             "fundraising_no_fundraising_cue", "<= 0.03")]
+    lines = ["fraud_news_reports, the eight telecom categories (" + "、".join(NEWS_TELECOM) +
+             f"; body > {NEWS_MIN_BODY} characters; title + body)", "",
+             "| measure | articles | tagged | rate | target |", "|---|---|---|---|---|"]
+    for name, key, target in rows:
+        f = figures[key]
+        lines.append(f"| {name} | {f['of']} | {f['hits']} | {f['rate']:.3f} | {target} |")
+    other = figures["other_categories"]
+    if other:
+        columns = [k for k in next(iter(other.values())) if k != "articles"]
+        lines += ["", "Other categories, share of articles per label (for information):", "",
+                  "| category | articles | " + " | ".join(columns) + " |",
+                  "|---" * (len(columns) + 2) + "|"]
+        for category, f in other.items():
+            lines.append(f"| {category} | {f['articles']} | " +
+                         " | ".join(f"{f[c]:.3f}" for c in columns) + " |")
     return "\n".join(lines) + "\n"

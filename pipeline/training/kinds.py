@@ -58,3 +58,33 @@ def with_kinds(scorer: LinearScorer, kind_weights: np.ndarray) -> LinearScorer:
     """`scorer` with the kinds' columns after its labels' columns."""
     return LinearScorer(scorer.blocks, np.hstack([scorer.weights, kind_weights[:-1]]),
                         np.concatenate([scorer.intercepts, kind_weights[-1]]))
+
+
+# What the real texts' genres say their kind is (posts can be any kind: left out)
+GENRE_KIND = {"news": "news", "report": "report", "notice": "warning"}
+
+
+def kind_rows(model, prepare, sets, articles, dev_sets) -> list[str]:
+    """Markdown rows of the kind figures on real text: `scam` on the public scam SMS, `news` or
+    `warning` on fraud news articles, and the genre of the real dev documents."""
+    def kinds(examples):
+        return [model.kinds[int(row.argmax())] for row in model.predict(prepare(examples))[1]]
+
+    rows = []
+    for real_set in sets:
+        if real_set.name.startswith(("telecom_fraud_texts_5 fraud", "fbs_sms")):
+            found = kinds(real_set.examples)
+            rows.append(f"| {real_set.name} | {len(found)} | kind scam | "
+                        f"{found.count('scam') / len(found):.3f} | >= 0.95 |")
+    if articles:
+        found = kinds([a.example for a in articles])
+        share = sum(k in ("news", "warning") for k in found) / len(found)
+        rows.append(f"| fraud_news_reports | {len(found)} | kind news or warning | {share:.3f} | "
+                    ">= 0.95 |")
+    for name, examples in dev_sets:
+        kept = [ex for ex in examples if ex.genre in GENRE_KIND]
+        if kept:
+            hits = sum(k == GENRE_KIND[ex.genre] for k, ex in zip(kinds(kept), kept))
+            rows.append(f"| {name} (news, report, notice) | {len(kept)} | kind as its genre | "
+                        f"{hits / len(kept):.3f} | >= 0.85 |")
+    return rows

@@ -22,7 +22,8 @@ import numpy as np
 from pipeline.document import Document
 from pipeline.engine.stages import Pipeline
 from pipeline.errors import CorpusError, FraudtagError
-from pipeline.model.scoring import FraudModel
+from pipeline.lang.cues import CUES_DIR, read_cues
+from pipeline.model.scoring import FraudModel, gate, matchers
 from pipeline.model.store import save_model
 from pipeline.settings import DEFAULT_SEGMENTER
 from pipeline.training.classifier import (
@@ -34,9 +35,15 @@ from pipeline.training.classifier import (
     tune_thresholds,
 )
 from pipeline.training.corpus import Example, corpus_files, load_examples
-from pipeline.training.evaluate import calibration, format_report, label_metrics, worst_errors
+from pipeline.training.evaluate import (
+    calibration,
+    format_report,
+    label_metrics,
+    real_dev_reports,
+    worst_errors,
+)
 from pipeline.training.kinds import kinds_of
-from pipeline.training.realdata import load_real_dev
+from pipeline.training.realdata import real_dev_sets
 
 Progress = Callable[[str], None]
 
@@ -50,10 +57,11 @@ def train(corpus: str | Sequence[str] | None, out_dir: str, *, seed: int = 0,
           variant: str = DEFAULT_VARIANT, cv: int = 5, min_df: int = 2,
           segmenter: str = DEFAULT_SEGMENTER, text_field: str = "text",
           label_field: str = "labels", label_sep: str = ",", real_dev: bool = True,
-          progress: Progress = say) -> dict[str, Any]:
+          cues: str = CUES_DIR, progress: Progress = say) -> dict[str, Any]:
     """Train on `corpus` (files or folders of JSONL or CSV/TSV; None: our corpora/), save the
-    model in `out_dir`, and return its metrics: cross-validation, and the real dev set when its
-    labels are the model's."""
+    model in `out_dir`, and return its metrics: cross-validation, and the real dev sets when
+    their labels are the model's. `cues` is a folder of evidence cues, <label>.txt per label
+    ("none": no evidence gate); a label without a file is not gated."""
     started = time.perf_counter()
     if variant not in VARIANTS:
         raise FraudtagError(f"unknown variant {variant!r}; the variants are "
@@ -71,7 +79,9 @@ def train(corpus: str | Sequence[str] | None, out_dir: str, *, seed: int = 0,
     pipeline = Pipeline(segmenter=segmenter)
     docs = prepare(examples, pipeline, progress)
     params = dict(VARIANTS[variant], min_df=min_df)
-    proba = cross_val_proba(params, docs, y, cv, seed, progress)
+    evidence = read_cues(cues, labels) if cues != "none" else {}
+    proba = gate(cross_val_proba(params, docs, y, cv, seed, progress), docs,
+                 matchers(labels, evidence))
     thresholds = tune_thresholds(y, proba, labels)
     cv_metrics = label_metrics(examples, proba, labels, thresholds)
     progress(f"cross-validated macro-F1 {cv_metrics['macro']['f1']:.3f}; fitting the final model")
@@ -79,21 +89,20 @@ def train(corpus: str | Sequence[str] | None, out_dir: str, *, seed: int = 0,
     if kinds is None:
         progress("the corpus does not say every text's kind (a genre or kind field): the "
                  "model scores no kinds")
-    model = fit_model(params, docs, y, labels, thresholds, seed, kinds)
+    model = fit_model(params, docs, y, labels, thresholds, seed, kinds, evidence)
     report = [f"# Model report: {os.path.basename(os.path.normpath(out_dir))}", "",
               format_report(f"{cv}-fold cross-validation on the training corpus", cv_metrics,
                             calibration(examples, proba, labels),
                             worst_errors(examples, proba, labels, thresholds))]
     metrics: dict[str, Any] = {"cross_validation": cv_metrics}
-    real = _real_dev_for(labels, progress) if real_dev else None
-    if real:
-        real_metrics, real_proba = evaluate(model, real, pipeline, progress)
-        metrics["real_dev"] = real_metrics
-        report.append(format_report("Real texts (../shared/devsets/real_dev.jsonl, never trained "
-                                    "on)", real_metrics, calibration(real, real_proba, labels),
-                                    worst_errors(real, real_proba, labels, thresholds,
-                                                 snippets=False)))
-        progress(f"real dev macro-F1 {real_metrics['macro']['f1']:.3f}")
+    if real_dev:
+        real_metrics, sections = real_dev_reports(
+            _real_dev_for(labels, progress),
+            lambda exs: evaluate(model, exs, pipeline, progress)[1], labels, thresholds)
+        metrics.update(real_metrics)
+        report.extend(sections)
+        for name, m in real_metrics.items():
+            progress(f"{name} macro-F1 {m['macro']['f1']:.3f}")
     seconds = round(time.perf_counter() - started, 1)
     save_model(model, out_dir, {
         "training": {"corpus": [os.path.relpath(p) for p in corpus_files(paths)],
@@ -120,17 +129,15 @@ def _warn_small_labels(y: np.ndarray, labels: list[str], cv: int, progress: Prog
                  "be low")
 
 
-def _real_dev_for(labels: list[str], progress: Progress) -> list[Example] | None:
-    """The real dev set, when the model's labels are the ones it is labelled with."""
-    real = load_real_dev()
-    if not real:
-        return None
-    theirs = {label for ex in real for label in ex.labels + ex.optional_labels}
-    if not set(labels) & theirs:
-        progress(f"the real dev set is labelled {', '.join(sorted(theirs))}, not with this "
-                 "corpus's labels: not evaluated on it")
-        return None
-    return real
+def _real_dev_for(labels: list[str], progress: Progress) -> list[tuple[str, list[Example]]]:
+    """The real dev sets (named), when the model's labels are the ones they are labelled with."""
+    sets = real_dev_sets()
+    theirs = {label for _, real in sets for ex in real for label in ex.labels + ex.optional_labels}
+    if sets and not set(labels) & theirs:
+        progress(f"the real dev sets are labelled {', '.join(sorted(theirs))}, not with this "
+                 "corpus's labels: not evaluated on them")
+        return []
+    return sets
 
 
 def prepare(examples: Sequence[Example], pipeline: Pipeline,

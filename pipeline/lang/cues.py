@@ -1,0 +1,72 @@
+"""Evidence cues: the words that show a text speaks of a fraud type, one lexicon per label.
+
+The lexicons are data: `pipeline/lang/cues/<label>.txt`, one cue per line, `#` starts a comment,
+Chinese and English together. A model trained with `python train.py` keeps the cues of its labels
+in its manifest; a label with a cue list is emitted only when the text holds one of its cues, and
+the spans found are its evidence. A label without a cue list is not gated. Replace the files (or
+pass `train.py --cues DIR`) to train a model on other labels or other cues.
+
+Matching is on the analysis view (NFKC, Simplified), case-insensitive; a cue that starts with an
+ASCII letter matches only at the start of a word ("aged" is not found in "managed"), so English
+cues may be word stems ("elder" finds "elderly").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+
+CUES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cues")
+
+
+def read_cue_file(path: str) -> tuple[str, ...]:
+    """The cues of one file: stripped lines, comments and blank lines left out, first seen kept."""
+    cues: dict[str, None] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            cue = line.split("#", 1)[0].strip()
+            if cue:
+                cues[cue] = None
+    return tuple(cues)
+
+
+def read_cues(directory: str, labels: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """{label: cues} for each of `labels` that has a `<label>.txt` in `directory`."""
+    found = {}
+    for label in labels:
+        path = os.path.join(directory, f"{label}.txt")
+        if os.path.isfile(path):
+            cues = read_cue_file(path)
+            if cues:
+                found[label] = cues
+    return found
+
+
+class CueMatcher:
+    """Finds the cues of one label in a text: one compiled pattern, led by a lookahead on the
+    cues' first characters so the regex engine skips to candidates."""
+
+    def __init__(self, cues: Sequence[str]) -> None:
+        if not cues:
+            raise ValueError("a CueMatcher needs at least one cue")
+        self.cues = tuple(cues)
+        parts = []
+        for cue in sorted(self.cues, key=len, reverse=True):  # the longest cue wins a tie
+            escaped = re.escape(cue)
+            parts.append(f"(?<![a-z]){escaped}" if cue[0].isascii() and cue[0].isalpha()
+                         else escaped)
+        first = "".join(sorted({re.escape(cue[0].lower()) for cue in self.cues}))
+        self.pattern = re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
+
+    def search(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+    def spans(self, text: str, limit: int = 5) -> list[tuple[int, int]]:
+        """Up to `limit` spans of cues in `text`, in order."""
+        found = []
+        for match in self.pattern.finditer(text):
+            found.append(match.span())
+            if len(found) >= limit:
+                break
+        return found
