@@ -31,9 +31,12 @@ def _classify(*args, stdin=None):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_batch_clusters_and_summary(posts, tmp_path, jobs):
-    out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    out, summary, report = (tmp_path / name for name in ("out.jsonl", "s.json", "r.html"))
     _classify(str(posts), "--clusters", "-o", str(out), "--summary", str(summary), "-q",
-              "-j", jobs, "--batch-size", "16")
+              "-j", jobs, "--batch-size", "16", "--report", str(report))
+    page = report.read_text(encoding="utf-8")
+    assert "<h2>Largest repost clusters</h2>" in page
+    assert "<td>50</td><td>p0</td><td>p147</td><td>telecom 50</td><td>scam</td>" in page
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["cluster_size"] for r in records[:6]] == [1, 1, 1, 2, 2, 2]
     assert len({r["cluster"] for r in records}) == 3 and records[-1]["cluster_size"] == 50

@@ -222,6 +222,12 @@ def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
         parts.append(f"<h2>Top documents: {html.escape(label)}</h2>" + _table(
             ["id", "score", "evidence"],
             [[d["id"], f"{d['score']:.3f}", " / ".join(d["evidence"])] for d in docs]))
+    if summary.get("clusters"):  # with --clusters: the largest repost clusters
+        parts.append("<h2>Largest repost clusters</h2>" + _table(
+            ["size", "first seen", "last seen", "labels", "kind", "text"],
+            [[c["size"], c["first_seen"], c["last_seen"],
+              ", ".join(f"{label} {n}" for label, n in c["labels"].items()) or "—",
+              c["kind"] or "—", c["text"]] for c in summary["clusters"]]))
     if summary["error_samples"]:
         parts.append("<h2>Errors (first 20)</h2>" + _table(
             ["id", "error"], [[e["id"], e["error"]] for e in summary["error_samples"]]))
