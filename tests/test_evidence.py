@@ -91,7 +91,6 @@ def _tiny_model(tmp_path, cues: dict[str, str] | None):
 
 def test_a_label_without_evidence_is_not_emitted(tmp_path):
     from pipeline.engine.stages import Pipeline
-
     from pipeline.model.store import load_model
 
     out = _tiny_model(tmp_path, {"prize": "中奖\n领奖\nprize\n"})
