@@ -42,6 +42,7 @@ from pipeline.training.evaluate import (
     label_metrics,
     news_figures,
     real_dev_reports,
+    side_by_side,
     worst_errors,
 )
 from pipeline.training.kinds import kind_rows
@@ -86,9 +87,9 @@ def run_eval(args: argparse.Namespace) -> int:
     examples = load_examples(paths, args.text_field, args.label_field, args.label_sep)
     if args.compare:
         other = load_model(args.compare)
-        for name, m in ((args.model, model), (args.compare, other)):
-            metrics, _ = evaluate(m, examples, pipeline)
-            print(format_report(f"{name} on {', '.join(paths)}", metrics))
+        print(f"{', '.join(paths)}: {len(examples)} documents\n")
+        print(side_by_side([(args.model, evaluate(model, examples, pipeline)[0]),
+                            (args.compare, evaluate(other, examples, pipeline)[0])]))
         return 0
     metrics, proba = evaluate(model, examples, pipeline)
     print(format_report(f"{args.model} on {', '.join(paths)}", metrics,
@@ -219,7 +220,9 @@ def parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--eval", nargs="*", metavar="PATH",
                       help="evaluate --model on labelled files (default the real dev set)")
-    mode.add_argument("--compare", metavar="MODEL_DIR", help="compare --model with MODEL_DIR")
+    p.add_argument("--compare", metavar="MODEL_DIR",
+                   help="compare --model with MODEL_DIR side by side, on --eval PATH or the real "
+                        "dev sets")
     mode.add_argument("--variants", action="store_true", help="compare model variants")
     mode.add_argument("--real", action="store_true", help="evaluate on ../shared/datasets")
     p.add_argument("--limit", type=int, default=1000, help="texts per public dataset (--real)")

@@ -194,3 +194,21 @@ def format_news(figures: dict[str, Any]) -> str:
             lines.append(f"| {category} | {f['articles']} | " +
                          " | ".join(f"{f[c]:.3f}" for c in columns) + " |")
     return "\n".join(lines) + "\n"
+
+
+def side_by_side(models: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    """A markdown table of several models' precision, recall and F1 per label on the same
+    examples, one column group per (name, metrics) (labels a model lacks are left blank)."""
+    names = [name for name, _ in models]
+    labels = sorted({label for _, m in models for label in m["labels"]})
+    lines = ["| label | " + " | ".join(f"{n} P | {n} R | {n} F1" for n in names) + " |",
+             "|---" * (1 + 3 * len(names)) + "|"]
+    for label in [*labels, "macro"]:
+        cells = []
+        for _, metrics in models:
+            row = metrics["macro"] if label == "macro" else metrics["labels"].get(label)
+            cells += ([f"{row[k]:.3f}" for k in ("precision", "recall", "f1")] if row
+                      else ["", "", ""])
+        lines.append(f"| {'**macro**' if label == 'macro' else label} | " + " | ".join(cells)
+                     + " |")
+    return "\n".join(lines)
