@@ -6,7 +6,8 @@ that does not is `other`, like an unlabelled SMS. A labelled SMS can be the scam
 so it needs its `kind` field (`corpus check` says so).
 
 The kinds are scored by logistic regressions over the labels' own features, stacked as more
-columns of the same numpy scorer: scoring them costs next to nothing.
+columns of the same numpy scorer: no second vocabulary or pass over the text, but nine columns
+instead of four make the scorer's product about 40% slower (0.18 -> 0.26 s on 3 MB of reports).
 """
 
 from __future__ import annotations
