@@ -194,25 +194,34 @@ def test_docx_malformed_xml_is_an_error_record(tmp_path):
 
 
 def test_docx_of_empty_paragraphs_reads_in_linear_time(tmp_path):
-    """Defect 9 of issue 17: reading time grows with the file, not its square (a ratio of two
-    sizes, medians of three runs: 4 times the paragraphs may cost at most 8 times the time)."""
-    import statistics
+    """Defect 9 of issue 17: reading time grows with the file, not its square. 4 times the
+    paragraphs may cost at most 8 times the time (quadratic: 16); each size's best of five runs,
+    so that a busy moment of a shared machine slows neither, and a second try before failing."""
     import time
 
     from pipeline.ingest.docx import read_docx_text
 
-    timings = []
+    paths = []
     for n in (10_000, 40_000):
-        path = tmp_path / f"empty{n}.docx"
-        _docx(path, '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>' * n
+        paths.append(tmp_path / f"empty{n}.docx")
+        _docx(paths[-1], '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>' * n
               + "<w:p><w:r><w:t>尾</w:t></w:r></w:p>")
+
+    def best(path):
         runs = []
-        for _ in range(3):
+        for _ in range(5):
             start = time.perf_counter()
             assert read_docx_text(str(path), "x")[0] == "尾"
             runs.append(time.perf_counter() - start)
-        timings.append(statistics.median(runs))
-    assert timings[1] / timings[0] < 8, timings
+        return min(runs)
+
+    best(paths[0])  # first use: imports, caches
+    ratios = []
+    for _ in range(2):
+        ratios.append(best(paths[1]) / best(paths[0]))
+        if ratios[-1] < 8:
+            break
+    assert min(ratios) < 8, ratios
 
 
 def _has_tesseract():
