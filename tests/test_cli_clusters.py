@@ -61,3 +61,21 @@ def test_stream_gives_clusters_and_alerts(posts):
     assert ("p0", "new") in alerts and ("p27", "grew to 10") in alerts
     assert all(r["cluster"] in (scam, warning) for r in records if "alert" in r)
     assert len(alerts) == len(set(alerts))
+
+
+def test_csv_and_parquet_carry_kind_and_cluster(posts, tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    _classify(str(posts), "--clusters", "-o", str(tmp_path / "out.csv"), "-q", "-j", "1")
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["kind"], r["cluster_size"]) for r in rows[:4]] == \
+        [("scam", "1"), ("warning", "1"), ("other", "1"), ("scam", "2")]
+    assert rows[3]["cluster"] == rows[0]["cluster"]
+    _classify(str(posts), "--clusters", "-o", str(tmp_path / "out.parquet"), "-q", "-j", "1")
+    table = pq.read_table(tmp_path / "out.parquet").to_pylist()
+    assert [(r["kind"], r["cluster_size"]) for r in table[:4]] == \
+        [("scam", 1), ("warning", 1), ("other", 1), ("scam", 2)]
+    assert [k for k, _ in table[0]["kind_scores"]] == ["scam", "warning", "news", "report", "other"]

@@ -104,6 +104,8 @@ def _flat(record: dict[str, Any], labels: list[str]) -> dict[str, Any]:
     row = {"id": record["id"], "source": record["source"], "lang": record.get("lang", ""),
            "labels": ";".join(record.get("labels", []))}
     row.update({f"score_{label}": scores.get(label) for label in labels})
+    row.update(kind=record.get("kind", ""), cluster=record.get("cluster", ""),
+               cluster_size=record.get("cluster_size", ""))
     row.update(measures="; ".join(map(measure_text, measures)),
                measures_json=_json_cell(measures),
                summary_json=_json_cell(record.get("summary", [])),
@@ -127,6 +129,8 @@ def _unflat(row: dict[str, str], labels: list[str]) -> dict[str, Any]:
                       measures=json.loads(row.get("measures_json") or "[]"),
                       summary=json.loads(row.get("summary_json") or "[]"),
                       warnings=[w for w in row.get("warnings", "").split(" | ") if w])
+        if row.get("kind"):
+            record["kind"] = row["kind"]
         if row.get("explanation_json"):
             record["explanation"] = json.loads(row["explanation_json"])
     if row.get("meta_json"):
@@ -183,9 +187,12 @@ class ParquetWriter:
         self.writer = None
 
     def write(self, record: dict[str, Any]) -> None:
-        row = {name: record.get(name) for name in ("id", "source", "lang", "labels",
-                                                   "measures", "summary", "warnings", "error")}
+        row = {name: record.get(name) for name in ("id", "source", "lang", "labels", "kind",
+                                                   "measures", "summary", "warnings", "error",
+                                                   "cluster", "cluster_size")}
         row["scores"] = list(record["scores"].items()) if "scores" in record else None
+        row["kind_scores"] = list(record["kind_scores"].items()) if "kind_scores" in record \
+            else None
         row["meta"] = _json_cell(record.get("meta")) or None
         row["explanation"] = _json_cell(record.get("explanation")) or None
         self.rows.append(row)
@@ -210,6 +217,8 @@ class ParquetWriter:
         text = pa.string()
         return pa.schema([("id", text), ("source", text), ("lang", text),
                           ("labels", pa.list_(text)), ("scores", pa.map_(text, pa.float64())),
+                          ("kind", text), ("kind_scores", pa.map_(text, pa.float64())),
+                          ("cluster", text), ("cluster_size", pa.int64()),
                           ("measures", pa.list_(_struct(_MEASURE))),
                           ("summary", pa.list_(_struct(_SUMMARY))),
                           ("warnings", pa.list_(text)), ("error", text), ("meta", text),
