@@ -192,21 +192,16 @@ def _match(names: list[str], rules: list[str]) -> bool:
 
 def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
     """The documents of one file; whatever goes wrong becomes an error record naming it."""
-    if os.path.isdir(path):  # a symlinked folder that leads out of the input folder
-        yield Document.failed(shown, shown, f"{shown}: a symlink to a folder outside the input "
-                              f"folder ({os.path.realpath(path)}), not followed so that no link "
-                              "can take the run elsewhere on the disk: give that folder as an "
-                              "input to read it")
-        return
-    ext = os.path.splitext(path)[1].lower()
-    reader = READERS.get(ext)
+    try:  # one stat for the folder check, the special-file check and the size
+        info: os.stat_result | None = os.stat(path)
+    except OSError:  # reported below, by _check_file's own stat
+        info = None
+    reader, refusal = _reader_of(path, shown, info)
     if reader is None:
-        known = ", ".join(sorted(READERS))
-        yield Document.failed(shown, shown, f"{shown}: unsupported file type {ext or '(none)'!r}; "
-                              f"fraudtag reads {known}: convert the file or leave it out")
+        yield Document.failed(shown, shown, refusal)
         return
     try:
-        _check_file(path, shown, options.max_bytes)
+        _check_file(path, shown, options.max_bytes, info)
         empty = True
         for doc in reader(path, shown, options):
             empty = False
@@ -231,6 +226,20 @@ def read_file(path: str, shown: str, options: ReadOptions) -> Iterator[Document]
                               "convert it, or leave it out")
 
 
+def _reader_of(path: str, shown: str, info: os.stat_result | None) -> tuple[Reader | None, str]:
+    """The reader of `path` by its extension, or None and why it is not read."""
+    if info is not None and stat.S_ISDIR(info.st_mode):  # a symlinked folder leading out
+        return None, (f"{shown}: a symlink to a folder outside the input folder "
+                      f"({os.path.realpath(path)}), not followed so that no link can take the "
+                      "run elsewhere on the disk: give that folder as an input to read it")
+    ext = os.path.splitext(path)[1].lower()
+    reader = READERS.get(ext)
+    if reader is None:
+        return None, (f"{shown}: unsupported file type {ext or '(none)'!r}; fraudtag reads "
+                      f"{', '.join(sorted(READERS))}: convert the file or leave it out")
+    return reader, ""
+
+
 def _describe(e: BaseException, limit: int = 300) -> str:
     text = f"{type(e).__name__}: {e}"
     return text if len(text) <= limit else text[:limit] + "..."
@@ -240,10 +249,11 @@ _SPECIAL = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character 
             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-def _check_file(path: str, shown: str, limit: int) -> None:
+def _check_file(path: str, shown: str, limit: int, info: os.stat_result | None = None) -> None:
     """Raise InputError for what must not be opened: a special file (opening a FIFO waits for
-    a writer, a device never ends) or a file over the size limit."""
-    mode = os.stat(path)
+    a writer, a device never ends) or a file over the size limit. `info`: the path's stat, if
+    taken already (else it is taken here, and an OSError raised)."""
+    mode = os.stat(path) if info is None else info
     for test, kind in _SPECIAL:
         if test(mode.st_mode):
             raise InputError(f"{shown}: {kind}, not a regular file; fraudtag reads regular files "
@@ -336,7 +346,7 @@ def _cleaned(doc: Document) -> Document:
 def _read_text_file(path: str, shown: str, limit: int | None = None
                     ) -> tuple[str, dict[str, Any], list[str]]:
     data = _read_bytes(path, shown, limit)
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise InputError(f"{shown}: empty file, no text to classify; remove it or add text")
     decoded = decode(data, shown)
     return decoded.text, {"encoding": decoded.encoding}, decoded.warnings
@@ -345,7 +355,7 @@ def _read_text_file(path: str, shown: str, limit: int | None = None
 def _whole_text(shown: str, text: str, meta: dict[str, Any], warnings: list[str],
                 options: ReadOptions) -> Iterator[Document]:
     """One document for the file, or one per report with --split-reports."""
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without a copy of the text
         raise InputError(f"{shown}: no text in the file; nothing to classify")
     spans = split_reports(text) if options.split else []
     if len(spans) < 2:

@@ -16,19 +16,23 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 import opencc
 
-# Characters that NFKC leaves alone and T->S does not touch: most text is made of them only,
-# so the slow per-character path runs just on the rest.
-_STABLE = re.compile(r"[\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2018-\u201d]+")
+# Runs of characters other than those that NFKC leaves alone and T->S does not touch: most
+# text holds few, so the slow per-character path runs just on them.
+_UNSTABLE = re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2018-\u201d]+")
 # the lookahead lets the scanner skip to whitespace instead of trying each branch everywhere
 _WHITESPACE_RUN = re.compile(r"(?=\s)(?:[^\S\n]{2,}|[^\S\n ]|\s*\n\s*)")
 # Pinyin glosses that broken Simplified->Traditional converters leave after a hanzi: 區(qū)
-_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+# ("(" first: the scanner jumps from one "(" to the next instead of testing the lookbehind at
+# every character)
+_PINYIN_GLOSS = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 # A line ending in one of these ends its sentence or introduces a list: its break is kept.
 # Closing quotes and brackets are looked through ("。”" ends a sentence, "】" alone does not).
@@ -43,6 +47,7 @@ _ITEM_START = re.compile(
     r"|第[一二三四五六七八九十百零\d]{1,4}[条章节部分篇项]"  # 第三条
     r"|[①-⑳⑴-⒇⒈-⒛]")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_MANY_LINES = 1000  # lines from which _full_line_breaks uses numpy
 _BLANKS = frozenset(" \t\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2009\u200a\u202f\u205f")
 
 
@@ -124,29 +129,37 @@ class Normalized:
 def normalize(text: str) -> Normalized:
     """Return the analysis view of `text` and the map from view positions back to `text`."""
     translated = _translate(text)  # one char to one char: offsets unchanged
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in `translated`
-    pos = 0
-    for m in _STABLE.finditer(translated):
-        for i in range(pos, m.start()):
-            folded = _nfkc(translated[i])
-            if folded != translated[i]:
-                edits.append((i, i + 1, folded))
-        pos = m.end()
-    for i in range(pos, len(translated)):
-        folded = _nfkc(translated[i])
-        if folded != translated[i]:
-            edits.append((i, i + 1, folded))
+    edits = _folds(translated)  # (start, end, replacement) in `translated`
     if "\n" in translated:
         edits.extend(_soft_breaks(translated))
-    for m in _WHITESPACE_RUN.finditer(translated):
-        if m.group() != "\n":  # a lone newline is already what it would become
-            edits.append((m.start(), m.end(), "\n" if "\n" in m.group() else " "))
+    edits.extend(_blank_runs(translated))
     if "(" in translated:
         edits.extend((m.start(), m.end(), "") for m in _PINYIN_GLOSS.finditer(translated))
     if not edits:
         return Normalized(translated, OffsetMap())
     edits.sort(key=lambda edit: (edit[0], -edit[1]))  # a join before the blanks it holds
     return _apply(translated, edits)
+
+
+def _folds(text: str) -> list[tuple[int, int, str]]:
+    """The characters outside _STABLE that NFKC (and T->S) change, as edits."""
+    edits = []
+    for m in _UNSTABLE.finditer(text):
+        for i, char in enumerate(m.group(), m.start()):
+            folded = _nfkc(char)
+            if folded != char:
+                edits.append((i, i + 1, folded))
+    return edits
+
+
+def _blank_runs(text: str) -> list[tuple[int, int, str]]:
+    """Runs of whitespace collapsed to one space, or to one line break if they hold one."""
+    edits = []
+    for m in _WHITESPACE_RUN.finditer(text):
+        run = m.group()
+        if run != "\n":  # a lone newline is already what it would become
+            edits.append((m.start(), m.end(), "\n" if "\n" in run else " "))
+    return edits
 
 
 def _soft_breaks(text: str) -> list[tuple[int, int, str]]:
@@ -159,45 +172,65 @@ def _soft_breaks(text: str) -> list[tuple[int, int, str]]:
     line lengths; in a snippet of two short lines, every line counts as full. A title nearly as wide
     as the wrap width is joined to the next line: that is the price.
     """
-    widths, breaks = _line_widths(text)
-    ordered = np.sort(widths[widths > 0])
-    if len(ordered) < 3 and (not len(ordered) or ordered[-1] <= 40):
-        full = 0.0  # a snippet: too few lines to tell a wrap width
-    else:
-        full = 0.8 * ordered[math.ceil(0.9 * len(ordered)) - 1]
     joins = []
-    n = len(text)
-    for brk in breaks[widths[:-1] >= max(full, 1)].tolist():  # full lines, blanks not counted
-        start, end = brk, brk + 1
-        while start > 0 and text[start - 1] in _BLANKS:
-            start -= 1
-        while end < n and text[end] in _BLANKS:
-            end += 1
-        if start == 0 or end == n or text[start - 1].isspace() or text[end].isspace():
-            continue  # a paragraph break or the end of the text
-        before, after = text[start - 1], text[end]
-        k = start - 1
-        while k > 0 and text[k] in _CLOSERS:
-            k -= 1
-        decimal = before == "." and text[start - 2:start - 1].isdigit() and after.isdigit()
-        if (text[k] in _SENTENCE_END and not decimal) or _ITEM_START.match(text, end):
-            continue
-        if (_CJK.match(before) or _CJK.match(after)
-                or ((before.isdigit() or decimal) and after.isdigit()
-                    and _CJK.search(text, start - 12, start))):
-            joins.append((start, end, ""))  # a number split in a Chinese line: joined too
-        elif (before == "-" and start >= 2 and text[start - 2].isascii()
-              and text[start - 2].isalpha() and after.islower()):
-            joins.append((start - 1, end, ""))  # infor- + mation
-        else:
-            joins.append((start, end, " "))
+    for brk in _full_line_breaks(text):
+        join = _join(text, brk)
+        if join is not None:
+            joins.append(join)
     return joins
 
 
-def _line_widths(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The length of each line of `text` (split on "\\n") and the positions of the breaks.
-    Characters, not display width: a Chinese line that holds digits is longer, never shorter."""
+def _full_line_breaks(text: str) -> list[int]:
+    """The positions of the line breaks that end a full line (see _soft_breaks), blanks
+    counted in the width. Plain Python for the few lines of most texts, numpy for many."""
     lines = text.split("\n")
+    if len(lines) > _MANY_LINES:
+        widths, breaks = _line_widths(lines)
+        least = max(_full_width(np.sort(widths[widths > 0])), 1)
+        return breaks[widths[:-1] >= least].tolist()
+    widths = list(map(len, lines))
+    least = max(_full_width(sorted(filter(None, widths))), 1)
+    ends = accumulate(map((1).__add__, widths[:-1]))  # one past each break
+    return [end - 1 for end, width in zip(ends, widths) if width >= least]
+
+
+def _full_width(ordered: Sequence[int]) -> float:
+    """The width from which a line is full, from the sorted widths of the non-empty lines."""
+    if len(ordered) < 3 and (not len(ordered) or ordered[-1] <= 40):
+        return 0.0  # a snippet: too few lines to tell a wrap width
+    return 0.8 * ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def _join(text: str, brk: int) -> tuple[int, int, str] | None:
+    """The edit that joins the lines around the break at `brk`, or None if it ends a
+    paragraph or a sentence, or the next line starts a list item."""
+    start, end, n = brk, brk + 1, len(text)
+    while start > 0 and text[start - 1] in _BLANKS:
+        start -= 1
+    while end < n and text[end] in _BLANKS:
+        end += 1
+    if start == 0 or end == n or text[start - 1].isspace() or text[end].isspace():
+        return None  # a paragraph break or the end of the text
+    before, after = text[start - 1], text[end]
+    k = start - 1
+    while k > 0 and text[k] in _CLOSERS:
+        k -= 1
+    decimal = before == "." and text[start - 2:start - 1].isdigit() and after.isdigit()
+    if (text[k] in _SENTENCE_END and not decimal) or _ITEM_START.match(text, end):
+        return None
+    if (_CJK.match(before) or _CJK.match(after)
+            or ((before.isdigit() or decimal) and after.isdigit()
+                and _CJK.search(text, start - 12, start))):
+        return start, end, ""  # a number split in a Chinese line: joined too
+    if (before == "-" and start >= 2 and text[start - 2].isascii()
+            and text[start - 2].isalpha() and after.islower()):
+        return start - 1, end, ""  # infor- + mation
+    return start, end, " "
+
+
+def _line_widths(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The length of each line (of a text split on "\\n") and the positions of the breaks.
+    Characters, not display width: a Chinese line that holds digits is longer, never shorter."""
     widths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     breaks = np.cumsum(widths[:-1] + 1) - 1
     return widths, breaks
