@@ -132,3 +132,21 @@ def test_joined_lines_keep_offsets_exact(lines):
 
 def _squash(text):
     return re.sub(r"[\s-]", "", text)
+
+
+@given(st.lists(st.tuples(st.lists(_LINE_PIECES, min_size=0, max_size=9),
+                          st.sampled_from(["\n", " \n ", "\n\n", "\r\n", "-\n"])),
+                min_size=1, max_size=30))
+def test_few_and_many_lines_find_the_same_full_lines(lines):
+    """The breaks of full lines are found in plain Python for the few lines of most texts and
+    with numpy for many: both ways give the same breaks."""
+    from pipeline.text import normalize as module
+
+    text = "".join("".join(pieces) + brk for pieces, brk in lines)
+    plain = module._full_line_breaks(text)
+    module._MANY_LINES, kept = 0, module._MANY_LINES
+    try:
+        assert module._full_line_breaks(text) == plain
+    finally:
+        module._MANY_LINES = kept
+    assert all(text[i] == "\n" for i in plain)
