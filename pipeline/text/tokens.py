@@ -25,7 +25,6 @@ _CHUNK = 100_000  # characters per piece: bounds the temporary lists of a huge d
 MAX_RUN = 100  # characters of one whitespace-free run that spaCy sees at once
 MAX_REMEMBERED = 500_000  # distinct English pieces kept with their tokens before starting over
 _WHITESPACE_SPLIT = re.compile(r"(\s+)")
-_JOIN = " \x00 "  # between the runs that EnglishTokenizer hands spaCy at once
 _NO_TOKENS = np.zeros((0, 2), np.int64)
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+|\.(?=\s|$)")
 
@@ -194,31 +193,6 @@ class EnglishTokenizer:
         self._rel = np.zeros((4096, 2), np.int64)  # token (start, end) relative to its piece
         self._pieces = self._tokens = 0
 
-    def _learn_runs(self, pieces: list[str]) -> None:
-        """Tokenize, in one spaCy call, the runs of `pieces` not seen yet: a Doc per run costs
-        more than the run's tokens. The runs are joined by _JOIN, whose NUL is a token of its
-        own (so no special case can match across two runs) and is left out; a run that holds a
-        NUL itself is tokenized alone."""
-        new: dict[str, None] = {}
-        for piece in pieces:
-            for i, run in enumerate(_WHITESPACE_SPLIT.split(piece)):
-                if i % 2 == 0:
-                    for cut in range(0, len(run), MAX_RUN):
-                        new[run[cut:cut + MAX_RUN]] = None
-        runs = [run for run in new if run not in self._runs and "\x00" not in run]
-        if not runs:
-            return
-        lengths = np.fromiter(map(len, runs), np.int64, len(runs))
-        firsts = np.cumsum(lengths + len(_JOIN)) - (lengths + len(_JOIN))
-        table = np.array([(t.idx, t.idx + len(t)) for t in self._cut(_JOIN.join(runs))],
-                         np.int64).reshape(-1, 2)
-        which = np.searchsorted(firsts, table[:, 0], side="right") - 1
-        inside = table[:, 0] < firsts[which] + lengths[which]  # not a NUL between two runs
-        table, which = table[inside] - firsts[which[inside], None], which[inside]
-        bounds = np.searchsorted(which, np.arange(len(runs) + 1)).tolist()
-        for k, run in enumerate(runs):
-            self._runs[run] = table[bounds[k]:bounds[k + 1]]
-
     def _learn(self, piece: str) -> int:
         """The id of `piece` (text without spaces), tokenized by spaCy and stored."""
         parts = []
@@ -266,10 +240,7 @@ class EnglishTokenizer:
         lengths = np.fromiter(map(len, pieces), np.int64, len(pieces))
         piece_starts = np.cumsum(lengths + 1) - (lengths + 1) + offset
         ids = np.fromiter(map(self._ids.get, pieces, repeat(-1)), np.int64, len(pieces))
-        unknown = np.flatnonzero(ids < 0).tolist()
-        if unknown:
-            self._learn_runs(list(map(pieces.__getitem__, unknown)))
-        for i in unknown:
+        for i in np.flatnonzero(ids < 0).tolist():
             ids[i] = self._ids.get(pieces[i], -1)  # a piece seen twice in this chunk
             if ids[i] < 0:
                 ids[i] = self._learn(pieces[i])
