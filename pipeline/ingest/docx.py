@@ -20,6 +20,7 @@ MAX_PARAGRAPHS = 200_000  # empty ones included: a real report has a few thousan
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # what a run element adds to its paragraph's text (w:t its own text)
 _INLINE = {_W + "t": "", _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n"}
+_ENDS = {*_INLINE, _W + "p", _W + "tc", _W + "tr"}  # the elements whose end _Part.end handles
 _PARTS = re.compile(r"word/(header|footer)\d*\.xml")
 
 
@@ -95,11 +96,14 @@ def _part_lines(archive: zipfile.ZipFile, name: str, budget: _Budget) -> tuple[l
                                  resolve_entities=False, no_network=True, huge_tree=False,
                                  load_dtd=False)
         try:
-            for event, elem in events:
+            opened, ends = part.opened, _ENDS
+            for event, elem in events:  # the hot loop: most elements neither open nor end a line
+                tag = elem.tag  # lxml builds this string on each access: once
                 if event == "start":
-                    part.start(elem.tag)
-                else:
-                    part.end(elem)
+                    if tag in opened:
+                        opened[tag].append([])
+                elif tag in ends:
+                    part.end(tag, elem)
         except etree.XMLSyntaxError as e:
             raise InputError(f"{budget.shown}: not a readable .docx ({name}: {e}); re-save it "
                              "from Word as .docx") from None
@@ -116,15 +120,10 @@ class _Part:
         self.runs: list[list[str]] = []  # the text of each open paragraph (text boxes nest them)
         self.rows: list[list[str]] = []  # the cells of each open table row (tables nest too)
         self.cells: list[list[str]] = []  # the paragraphs of each open cell
-        self._opened = {_W + "p": self.runs, _W + "tr": self.rows, _W + "tc": self.cells}
+        # the stack each opening element pushes a new list on
+        self.opened = {_W + "p": self.runs, _W + "tr": self.rows, _W + "tc": self.cells}
 
-    def start(self, tag: str) -> None:
-        opened = self._opened.get(tag)
-        if opened is not None:
-            opened.append([])
-
-    def end(self, elem) -> None:
-        tag = elem.tag
+    def end(self, tag: str, elem) -> None:
         if tag in _INLINE and self.runs:
             self.runs[-1].append((elem.text or "") if tag == _W + "t" else _INLINE[tag])
         elif tag == _W + "p" and self.runs:
