@@ -130,38 +130,51 @@ def parse_zh(text: str) -> Number | None:
         return None
     if text.startswith("百分之"):
         return parse_zh(text[3:])
-    if _REDACTED.fullmatch(text.rstrip("余多万亿千百")):
-        return Number(None, _tail_qualifier(text), redacted=True)
     if text.startswith("十几"):  # 十几万: more than ten (ten thousand)
         return parse_zh("十余" + text[2:].lstrip("余多"))
+    special = _parse_zh_no_figure(text)
+    if special is not None:
+        return special
+    if text in _BARE_MULTIPLIERS:  # 近万, 逾百: the qualifier sits before the number
+        return Number(MULTIPLIERS[text])
+    return _parse_zh_amount(text)
+
+
+def _parse_zh_no_figure(text: str) -> Number | None:
+    """The Number of a redacted or vague amount (XX万, 数十, 成千上万), or None for any other
+    text."""
+    if _REDACTED.fullmatch(text.rstrip("余多万亿千百")):
+        return Number(None, _tail_qualifier(text), redacted=True)
     if text in ("成千上万", "成百上千"):
         return Number(None, "about", vague=True)
     if text[0] in "数几上" or text.startswith("成百") or text.startswith("近百"):
         return Number(None, "about", vague=True)
-    if text in _BARE_MULTIPLIERS:  # 近万, 逾百: the qualifier sits before the number
-        return Number(MULTIPLIERS[text])
+    return None
+
+
+def _parse_zh_amount(text: str) -> Number | None:
+    """The Number of digits or a numeral with an optional 余/多 and multiplier (2900余万)."""
     head, sep, tail = _split_q(text.replace("于", "余"))  # 800于份: a typo for 余
     qualifier = "more_than" if sep else "exact"
-    if tail and tail not in MULTIPLIERS:
+    if (tail and tail not in MULTIPLIERS) or not head:
         return None
     mult = MULTIPLIERS[tail] if tail else 1
-    if not head:
-        return None
     if head[0].isdigit():
         if not _DIGITS_AND_SCALES.fullmatch(head):
             return None
         value = _parse_digits(head)
         if value is None:
             return Number(None, qualifier, garbled=True)
-    else:
-        # 一亿六千多万: the numeral continues after 多, so read it whole
-        value = parse_cn_numeral(head + tail) if tail else parse_cn_numeral(head)
-        if value is not None and tail:
-            mult = 1
-        if value is None:
-            value = _parse_cn_digit_run(head)
-        if value is None:
-            return Number(None, "about", garbled=True)
+        return Number(to_value(value * mult), qualifier)
+    # 一亿六千多万: the numeral continues after 多, so read it whole
+    value = parse_cn_numeral(head + tail) if tail else None
+    if value is not None:
+        return Number(to_value(value), qualifier)
+    value = parse_cn_numeral(head) if not tail else None
+    if value is None:
+        value = _parse_cn_digit_run(head)
+    if value is None:
+        return Number(None, "about", garbled=True)
     return Number(to_value(value * mult), qualifier)
 
 
