@@ -249,6 +249,39 @@ EN_MEASURES = [
     ("visits to the call centre totalled 8 million", [(8000000, "exact", None)]),
     ("the gang took 9 million yuan (HK$10.2 million) from savers", [(9000000, "exact", "yuan")]),
     ("residents aged between 60 and 75 joined 4 talks", [(4, "exact", "talks")]),
+    # currency codes and signs before or after, with or without a space
+    ("the court ordered him to repay RMB 86,000 to the couple", [(86000, "exact", "yuan")]),
+    ("the court ordered him to repay RMB86,000 to the couple", [(86000, "exact", "yuan")]),
+    ("a teller stopped a transfer of ¥ 5,600", [(5600, "exact", "yuan")]),
+    ("victims lost 8,000yuan in the scheme", [(8000, "exact", "yuan")]),
+    ("victims lost 2,300dollars", [(2300, "exact", "USD")]),
+    ("victims lost USD2.1 million", [(2100000, "exact", "USD")]),
+    ("victims lost US$ 1.5 million", [(1500000, "exact", "USD")]),
+    ("victims lost 740,000 HKD", [(740000, "exact", "HKD")]),
+    # a subject that restates a figure given before is no new count, unless something new
+    # is done to it
+    ("inspectors raided four hostels.\nThe four hostels are now shut",
+     [(4, "exact", "hostels")]),
+    ("officers found 6 call centres. Months later, among the 6 call centres one reopened",
+     [(6, "exact", "centres")]),
+    ("police held nine couriers. The nine couriers were charged",
+     [(9, "exact", "couriers"), (9, "exact", "couriers")]),
+    ("The 3 shops sold fake pills", [(3, "exact", "shops")]),  # nothing before: counted
+    # a scraped page repeats its headline: its count is read once
+    ("Tellers stop 12 transfers to fake callers\n\nTellers stop 12 transfers to fake callers"
+     "\n\nThe branch stopped 12 transfers in May.",
+     [(12, "exact", "transfers"), (12, "exact", "transfers")]),
+    # a figure reached after a change, every form of the verb; a level reached
+    ("police logged 1,380 parcel scams, a number falling 6% to 1,204",
+     [(1380, "exact", "scams"), (6, "exact", "%"), (1204, "exact", "scams")]),
+    ("the unit opened 92 cases and will increase 10 percent to 101",
+     [(92, "exact", "cases"), (10, "exact", "%"), (101, "exact", "cases")]),
+    ("household deposits stood at 3.2 trillion yuan", [(3200000000000, "exact", "yuan")]),
+    ("the bureau handled 5,310 complaints, higher than the 4,870 in 2022",
+     [(5310, "exact", "complaints"), (4870, "exact", "complaints")]),
+    # "up to" before a count of things is a count; "only one" is no article
+    ("the agency dismissed up to 30 staff", [(30, "less_than", "staff")]),
+    ("only one shop had a licence", [(1, "exact", "shop")]),
 ]
 
 EN_EXCLUDED = [
@@ -276,6 +309,14 @@ EN_EXCLUDED = [
     "call the hotline (110) now",
     "the Qing dynasty (1644-1911)",
     "it promised returns of between 8 percent and 30 percent",
+    "complaints were up two-thirds",
+    "the scam cost victims a quarter of their savings",
+    "the app promised up to 40 times the stake",
+    # prices and demands, however hedged
+    "a day trip for a mere 30 yuan",
+    "a boat tour for just $25",
+    "the caller demanded $4,000 in gift cards",
+    "a minimum deposit of $2,500 was required",
 ]
 
 

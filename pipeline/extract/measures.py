@@ -457,18 +457,44 @@ class _EnglishScan:
 
 def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
     out: list[Measure] = []
+    seen: list[Measure] = []
     pos = 0
     scan = _EnglishScan(view)
     while True:
         m = scan.search(pos)
         if m is None:
-            return out
+            return _drop_repeated_lines(view, out)
         if m.group("num2") and not _en_range_ok(m):
             m = en.MEASURE_SINGLE.match(view, m.start())
-        measure = _en_measure(view, m, warnings, out)
+        measure = _en_measure(view, m, warnings, seen)
         if measure is not None:
-            out.append(measure)
+            seen.append(measure)  # a restated figure still names the noun of what follows
+            if not _en_restated(view, m, measure, seen):
+                out.append(measure)
         pos = max(m.end(), m.start() + 1)
+
+
+def _drop_repeated_lines(view: str, measures: list[Measure]) -> list[Measure]:
+    """Drop the measures of a line that repeats an earlier line word for word (a scraped page
+    repeats its headline under it, or in a list of links at its end)."""
+    if not measures:
+        return measures
+    seen: set[str] = set()
+    repeats: list[tuple[int, int]] = []
+    pos = 0
+    for line in view.split("\n"):
+        key = line.strip()
+        if len(key) >= _MIN_REPEATED_LINE:
+            if key in seen:
+                repeats.append((pos, pos + len(line)))
+            seen.add(key)
+        pos += len(line) + 1
+    if not repeats:
+        return measures
+    return [m for m in measures if not any(a <= m.start and m.end <= b for a, b in repeats)]
+
+
+_MIN_REPEATED_LINE = 24  # shorter lines ("Total: 12") repeat by chance
 
 
 def _en_range_ok(m: re.Match) -> bool:
@@ -535,7 +561,21 @@ def _en_context_rejected(hit: _EnHit) -> bool:
     if not hit.cur and not hit.raw_tail and en.THE_LEFT.search(view, max(0, s - 16), s):
         return True  # the 23 cases: restated
     # "one" is mostly an article: one case, one-click, "one card, one file"
-    return hit.num.lower() == "one" and not en.ACTION_BEFORE.search(hit.left)
+    return hit.num.lower() == "one" and not (en.ACTION_BEFORE.search(hit.left)
+                                             or en.ONLY_LEFT.search(hit.left))
+
+
+def _en_restated(view: str, m: re.Match, measure: Measure, seen: list[Measure]) -> bool:
+    """Return whether "the N nouns" repeats a figure that the text gave before (raided five
+    companies ... The five firms are): the same value counted earlier in the document
+    (`seen` ends with `measure`), and no new action done to them after it."""
+    if m.group("cur") or m.group("tail") or measure.count is None:
+        return False
+    s = m.start()
+    if not en.RESTATED_LEFT.search(view, max(0, s - 12), s):
+        return False
+    return (any(f.count == measure.count for f in seen[:-1])
+            and not en.NEW_ACTION_RIGHT.match(view, measure.end))
 
 
 def _en_shape_rejected(hit: _EnHit) -> bool:
@@ -632,6 +672,9 @@ def _en_left_excluded(view: str, s: int) -> bool:
 
 
 _EN_NOUNS = frozenset(n.replace("\\s", " ") for n in en.NOUNS)
+# "up to" caps an amount, a rate or a multiple ("returns of up to 15%"); before a count of
+# things it is a count ("released up to 40 regulations")
+_CAPPED_UNITS = frozenset({*en.CURRENCY_UNITS.values(), "%", "percentage points", "times", None})
 _NOT_INHERITED = frozenset({*en.CURRENCY_UNITS.values(), "%", None})
 
 
@@ -646,8 +689,8 @@ def _en_finish(hit: _EnHit, number: Number, unit: str | None, obj: str | None, e
         pre = en.PRE_QUALIFIER.search(view, max(0, s - 20), s)
         if pre:
             word = pre.group("q").lower()
-            if word == "up to":
-                return None  # a cap, not a figure: "returns of up to 15%"
+            if word == "up to" and unit in _CAPPED_UNITS:
+                return None  # a cap, not a figure: "returns of up to 15%", "up to 50 times"
             qualifier = en.PRE_QUALIFIERS[word]
             start = pre.start()
     if _en_price(hit, number, unit, qualifier, start, end):
@@ -733,6 +776,9 @@ def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
         window = re.sub(r"^\s+of(?=\s)", "", window)  # dozens of victims
     noun = en.NOUN_AFTER.match(window) or en.PLURAL_AFTER.match(window)
     if noun:
+        if not noun.group("noun").endswith("s") and (
+                head := en.COMPOUND_HEAD.match(window, noun.end())):
+            noun = head  # 6 call centres, 966 account holders: the last noun is counted
         unit = noun.group("noun").lower()
         obj = window[:noun.end()].strip(" -\"“")
         return unit, obj, e + noun.end()

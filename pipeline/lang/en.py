@@ -143,6 +143,8 @@ PEOPLE_OF = (r"(?-i:[A-Z][a-z]+(?:ans|ese))(?=[,;.]|\s(?:were|are|was|have|had|w
 PLURAL_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,5}}?[ \t-]+[\"“]?"
     rf"(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s|{PEOPLE_OF})\b")
+# a plural noun right after a singular one: the head of a compound ("6 call centres")
+COMPOUND_HEAD = re.compile(rf"[ \t-]+(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s)\b")
 # a noun glued to its number in translated text: "arrested 10Men"
 GLUED_NOUN = re.compile(r"(?-i:[A-Z][a-z]+)\b")
 TIME_AFTER = re.compile(r"[\s-]+(?:years?|yrs?|quarters?|nights?|weekends?|months?|days?|weeks?|"
@@ -170,8 +172,17 @@ LEFT_EXCLUDE = re.compile(
     r"\s+year|year|years|until|till|circa|c\.|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
     r"apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
     r"dec(?:ember)?)\.?\s)\Z", re.I)  # \Z: "$" also matches before a final newline
+# "only one tour group": "one" counted, not an article
+ONLY_LEFT = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
 # "the 23 cases": a figure given before, restated
 THE_LEFT = re.compile(r"\b(?:(?:of|for|to)\s+the|these|those)\s+$", re.I)
+# "The five firms", "among the 966", "its four companies": a subject restated when the text
+# gave the figure before (after a verb, "ordered the 12 institutions", it is acted on anew)
+RESTATED_LEFT = re.compile(r"(?:\bThe|\b(?:among|that)\s+the|\b(?:its|their))\s+$")
+# ... unless a new action follows: "The 6 entities were transferred", "had their licences revoked"
+NEW_ACTION_RIGHT = re.compile(
+    r"\s+(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen)\s+(?:also\s+|later\s+)?"
+    r"[a-z]+(?:ed|en)\b|had\s+(?:their|its)\b)", re.I)
 # "Investigations opened: 118", "Complaints and tips received: 392"
 LABEL_LEFT = re.compile(r"\b(?!(?:follows|as|is|was|has)\b)(?P<noun>[A-Za-z-]+s)\b"
                         r"[^:\n•;()]{0,40}:\s*$")
@@ -184,10 +195,16 @@ PLACES = frozenset({"provinces", "countries", "states", "counties", "cities", "r
                     "nations", "territories", "municipalities"})
 # a figure reached after a change or a total, its noun said before: "fell 2% to 7,091",
 # "totalled 765 million", "reached 44,300", "a total of 96,862"
+# every form of the verb: "decreasing 12% to 990", "will increase 15 percent to 86,000"
+_CHANGE_VERBS = (r"ris(?:e|es|en|ing)|rose|f(?:all|alls|allen|alling|ell)|drop(?:s|ped|ping)?|"
+                 r"declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|"
+                 r"gr(?:ow|ows|ew|own|owing)|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|"
+                 r"surg(?:e|es|ed|ing)|slid(?:e|es|ing)?|plung(?:e|es|ed|ing)|soar(?:s|ed|ing)?|"
+                 r"up|down")
 CHANGE_LEFT = re.compile(
-    r"(?:\b(?:rose|rise|rises|risen|fell|fall|falls|dropped|drops|declined|decreased|increased|"
-    r"grew|jumped|climbed|surged|slid|plunged|soared|up|down)\b(?:[^.;:\n]|\.\d){0,30}\bto|"
-    r"\b(?:reached|totall?ed|averaged|stood\sat|a\stotal\sof|numbered))\s+\Z", re.I)
+    rf"(?:\b(?:{_CHANGE_VERBS})\b(?:[^.;:\n]|\.\d){{0,30}}\bto|"
+    r"\b(?:reach(?:es|ed|ing)?|total(?:l?ed|l?ing|s)|averag(?:e|es|ed|ing)|"
+    r"(?:stood|stands?|standing)\sat|a\stotal\sof|number(?:s|ed)))\s+\Z", re.I)
 # a count in brackets after what it counts: "investment fraud (5,210)"
 BRACKET_LEFT = re.compile(r"(?P<noun>[A-Za-z][A-Za-z-]+)\s?\(\Z")
 BRACKET_NOT = frozenset(_words("number numbers no hotline line tel phone telephone code year years "
@@ -204,14 +221,16 @@ PEOPLE_RIGHT = re.compile(r"\s+(?:in|over|for|after|as|on)\b", re.I)
 # promised returns, prices and wages in a scam pitch
 MONEY_LEFT_EXCLUDE = re.compile(
     r"(?:\b(?:returns|interest|yields?|profits?|commissions?|rebates?|income|subsidy|subsidies|"
-    r"dividends?|fees?|charges?)[\"”]?\s+(?:of|at)\s+|"
+    r"dividends?|fees?|charges?|minimum\s(?:investments?|deposits?|payments?))[\"”]?\s+"
+    r"(?:of|at)\s+|"
     r"\b(?:salary|salaries|earn(?:ing)?s?|wages?|guaranteed|promised|promising|priced\s(?:at|from)|"
     r"prices?\s(?:of|from|between)|costs?|costing|for\sonly|sold\sfor|selling\sfor|"
     r"as\slittle\sas|as\slow\sas|as\smuch\sas|between|ranged\sfrom|ranging\sfrom|offering|"
-    r"offered|won|tax|(?<!accounting\s)(?<!accounted\s)(?<!account\s)(?<!accounts\s)for|"
-    r"(?<!estimated\s)(?<!valued\s)(?<!put\s)(?<!totalled\s)(?<!totaled\s)at|or)"
+    r"offered|won|tax|demand(?:s|ed|ing)?|asks?\sfor|asked\sfor|(?<!accounting\s)(?<!accounted\s)(?<!account\s)(?<!accounts\s)for|"
+    r"(?<!estimated\s)(?<!valued\s)(?<!put\s)(?<!totalled\s)(?<!totaled\s)(?<!stood\s)"
+    r"(?<!stands\s)(?<!stand\s)at|or)"
     r"[\"”]?\s+)(?:up\sto\s+|as\shigh\sas\s+|at\sleast\s+|more\sthan\s+|about\s+|over\s+|"
-    r"around\s+)?$"
+    r"around\s+|a\smere\s+|just\s+|only\s+)?$"
     r"|\bbetween\s+\S+\s+and\s+$|\bfrom\s+\S+\s+to\s+$",
     re.I)
 # the first half of a range: "9% to" before 15%, "1,500 to" before 3,000 yuan
@@ -240,7 +259,7 @@ MONEY_RIGHT_EXCLUDE = re.compile(
     re.I)
 INHERIT_LEFT = re.compile(
     r"\b(?:(?:up|down|rising|falling|rose|fell|increased|decreased)\s+(?:from|to)|"
-    r"compared\s+(?:with|to)|versus|vs\.?|of\s+which|of\s+those|of\s+these|including|and|"
+    r"compared\s+(?:with|to)|versus|vs\.?|(?:higher|lower)\s+than(?:\s+the)?|(?:more|fewer|less)\s+than\s+the|of\s+which|of\s+those|of\s+these|including|and|"
     r"numbered|closed|against|in)\s+$", re.I)
 INHERIT_RIGHT = re.compile(
     r"\s+(?:of\s+(?:them|which|those|these|the)\b|were\b|was\b|had\b|have\b|will\b|"
