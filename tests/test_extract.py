@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract.measures import Measure, extract_measures, summarize
 from pipeline.lang import GUARDED, en, zh  # noqa: F401 - importing them fills GUARDED
+from pipeline.output.report import Summary
 from pipeline.text.normalize import normalize
 
 # (text, expected [(count, qualifier, unit), ...]) -- phrases written for these tests
@@ -447,6 +448,17 @@ def test_summarize_gives_rates_a_mean_not_a_sum() -> None:
     [group] = summarize(parts)
     assert group["total"] is None and group["mean"] == 96.75 and group["measures"] == 2
     assert group["qualifier"] == "at_least"
+
+
+def test_a_batch_adds_counts_up_as_a_document_summary_does() -> None:
+    # one way of adding up: 0.1 + 0.2 million yuan is 0.3, in a document and across a batch
+    measures = [{"type": "enforcement", "object": None, "unit": "元", "count": c,
+                 "qualifier": "exact", "text": "x"} for c in (0.1, 0.2)]
+    batch = Summary(["telecom"])
+    batch.add({"id": "a", "lang": "zh", "labels": [], "measures": measures[:1]})
+    batch.add({"id": "b", "lang": "zh", "labels": [], "measures": measures[1:]})
+    assert batch.to_dict()["measure_totals"][0]["total"] == summarize(measures)[0]["total"] \
+        == 0.3
 
 
 def test_summarize_ranges_add_their_low_end() -> None:

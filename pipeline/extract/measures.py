@@ -17,6 +17,7 @@ from pipeline.extract.numerals import Number, parse_en, parse_zh, parse_zh_range
 from pipeline.lang import en, zh
 
 TYPES = ("publicity", "inspection", "enforcement", "organization", "other")
+QUALIFIERS = ("exact", "more_than", "about", "at_least", "less_than", "range")
 RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures
 _CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_START = frozenset("零〇一二两三四五六七八九十廿卅")
@@ -598,7 +599,7 @@ def _en_glued(hit: _EnHit) -> bool:
     view, e = hit.view, hit.e
     return (e < len(view) and (view[e].isalnum() or view[e] in "+") and not hit.raw_tail
             and hit.num[-1].isdigit() and not hit.m.group("scale")
-            and not re.match(r"[\d,+]*kloc-\d|[\d,]*\+", view[e:e + 12]))
+            and not en.GARBLED_AFTER.match(view, e, e + 12))
 
 
 def _en_glued_noun(hit: _EnHit) -> re.Match | None:
@@ -747,15 +748,16 @@ def _en_number(view: str, m: re.Match, cur: str | None, tail: str, warnings: lis
     return Number(low_value, "range", value_max=high.value)
 
 
-_EN_GARBLED_AT = re.compile(
-    r"[^\s]*\d[\d,]*\+[\d,]+|\d{1,3},\d{1,2}(?![\d,])|\S*\d\S*(?:\s[A-Za-z-]+)?/kloc-\d")
+# debris at a number's start, or a markup remnant within its next word ("12 times/kloc-0")
+_EN_GARBLED_AT = re.compile(rf"\S*{en.GARBLED_PLUS}|{en.GARBLED_COMMA}|"
+                            rf"\S*\d\S*(?:\s[A-Za-z-]+)?/{en.GARBLED_KLOC}")
+_EN_GARBLED_SCALED = re.compile(rf"\d*{en.GARBLED_SCALED}")
 
 
 def _en_garbled(view: str, m: re.Match) -> bool:
     region = view[m.start():min(len(view), m.end() + 30)]
     return bool(_EN_GARBLED_AT.match(region)
-                or re.fullmatch(r"\d+\.\d*0\s(?:million|billion)", m.group("num")
-                                + (m.group("scale") or "")))
+                or _EN_GARBLED_SCALED.fullmatch(m.group("num") + (m.group("scale") or "")))
 
 
 def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
@@ -772,7 +774,7 @@ def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
     if en.TIME_AFTER.match(view, e):
         return None, None, e
     window = view[e:e + 80]
-    if number_vague(m):
+    if en.VAGUE.fullmatch(m.group("num")):
         window = re.sub(r"^\s+of(?=\s)", "", window)  # dozens of victims
     noun = en.NOUN_AFTER.match(window) or en.PLURAL_AFTER.match(window)
     if noun:
@@ -783,11 +785,6 @@ def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
         obj = window[:noun.end()].strip(" -\"“")
         return unit, obj, e + noun.end()
     return None, None, e
-
-
-def number_vague(m: re.Match) -> bool:
-    return bool(re.fullmatch(r"(?i)dozens|scores|hundreds|thousands|millions|tens\sof\sthousands|"
-                             r"hundreds\sof\sthousands", m.group("num")))
 
 
 def _en_action(view: str, start: int, end: int) -> tuple[str | None, int]:
@@ -827,6 +824,14 @@ _QUALIFIER_RANK = {"exact": 0, "less_than": 1, "about": 2, "at_least": 3}
 _AS_TOTAL_QUALIFIER = {"more_than": "at_least", "range": "at_least"}  # what a sum can claim
 
 
+def add_counts(total: int | float, count: int | float) -> int | float:
+    """`total` + `count` without float error (0.1 + 0.2 is 0.3): the one way counts add up,
+    in a document's summary and across a batch."""
+    if isinstance(count, int) and isinstance(total, int):
+        return total + count  # exact already: Decimal is slow
+    return to_value(Decimal(str(total)) + Decimal(str(count)))
+
+
 def summarize(measures: list[dict]) -> list[dict]:
     """Totals per (type, object, unit): [{"type","object","unit","total","qualifier","measures"}].
 
@@ -851,10 +856,8 @@ def summarize(measures: list[dict]) -> list[dict]:
             continue
         if key[2] in RATES:
             rates.setdefault(key, []).append(m["count"])
-        elif isinstance(m["count"], int) and isinstance(g["total"] or 0, int):
-            g["total"] = (g["total"] or 0) + m["count"]  # exact already: Decimal is slow
         else:
-            g["total"] = to_value(Decimal(str(g["total"] or 0)) + Decimal(str(m["count"])))
+            g["total"] = add_counts(g["total"] or 0, m["count"])
         if _QUALIFIER_RANK.get(q, 0) > _QUALIFIER_RANK[g["qualifier"]]:
             g["qualifier"] = q
     for key, g in groups.items():
@@ -865,4 +868,4 @@ def summarize(measures: list[dict]) -> list[dict]:
     return list(groups.values())
 
 
-__all__ = ["Measure", "TYPES", "extract_measures", "summarize"]
+__all__ = ["QUALIFIERS", "TYPES", "Measure", "add_counts", "extract_measures", "summarize"]

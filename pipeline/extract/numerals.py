@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from pipeline.lang import en
+
 Value = int | float
 MAX_DIGITS = 40  # characters of the longest number read (the regexes admit fewer)
 
@@ -243,11 +245,8 @@ _EN_UNITS = {
 }
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
             "eighty": 80, "ninety": 90}
-_EN_VAGUE = re.compile(
-    r"(?:dozens|scores|hundreds|thousands|millions|billions|tens)"
-    r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
-_EN_GARBLED = re.compile(
-    r"\d[\d,]*\+[\d,]+|^\d{1,3},\d{1,2}$|kloc-\d|\d\.\d*0\s*(?:million|billion)\b", re.I)
+_EN_GARBLED = re.compile(rf"{en.GARBLED_PLUS}|^(?:{en.GARBLED_COMMA})$|{en.GARBLED_KLOC}|"
+                         rf"{en.GARBLED_SCALED}", re.I)
 _EN_GROUPS = re.compile(r"(?<=\d)['’ ](?=\d{3}(?!\d))")
 _EN_SCALED = re.compile(
     r"(?P<num>[\d.,]+|[a-z -]+?)\s*(?P<mult>thousand|million|billion|trillion|mn|bn|m|b|k)?",
@@ -294,7 +293,7 @@ def parse_en(text: str) -> Number | None:
         return None
     if _EN_GARBLED.search(text):
         return Number(None, garbled=True)
-    if _EN_VAGUE.fullmatch(text):
+    if en.VAGUE.fullmatch(text):
         return Number(None, "about", vague=True)
     if _REDACTED.fullmatch(re.sub(r"\s*(?:thousand|million|billion|trillion)$", "", text)):
         return Number(None, redacted=True)

@@ -34,8 +34,20 @@ NUMBER_WORDS = (rf"\b(?:{_ONE_WORD}(?:{_SCALE_WORD}(?:\s(?:and\s)?{_ONE_WORD}"
 # thousands also by space (a thin space is one after normalizing) or apostrophe: 12 345, 12'345
 DIGITS = (r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,3}(?:['’ ]\d{3}){1,6}(?![\d'’])|"
           r"\d{1,24}(?:\.\d{1,12})?")
-# machine-translation debris: "65,438+00", "1.300 million" is handled by numbers.parse_en
-GARBLED = r"\d[\d,]{0,30}\+[\d,]{1,30}|\d{1,3},\d{1,2}(?![\d,])"
+# Machine-translation debris, each kind once (MEASURE, numerals.parse_en and the extractor
+# build their patterns from these): "65,438+00" (a digit group read as a formula), "1,7" (a
+# cut thousands group), "/kloc-0" (a markup remnant), "1.300 million" (a decimal comma read
+# as a point, then scaled)
+GARBLED_PLUS = r"\d[\d,]{0,30}\+[\d,]{1,30}"
+GARBLED_COMMA = r"\d{1,3},\d{1,2}(?![\d,])"
+GARBLED_KLOC = r"kloc-\d"
+GARBLED_SCALED = r"\d\.\d*0\s*(?:million|billion)\b"
+GARBLED = rf"{GARBLED_PLUS}|{GARBLED_COMMA}"  # what MEASURE reads as a (garbled) number
+# after a number: debris that goes on, not a glued word ("1,20+00", "12/kloc-0")
+GARBLED_AFTER = re.compile(rf"[\d,+]*{GARBLED_KLOC}|[\d,]*\+")
+# vague amounts: many, but no figure ("dozens of victims", "tens of thousands")
+VAGUE = re.compile(r"(?:dozens|scores|hundreds|thousands|millions|billions|tens)"
+                   r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
 SCALE = r"(?:\s(?:million|billion|trillion|thousand)\b|(?:mn|bn|m|b|k)\b)"
 CURRENCY_PREFIX = (r"(?:(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥)\s?|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
                    r"Rs\.?|INR|SGD|AUD|CAD)\s?")
