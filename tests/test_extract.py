@@ -591,11 +591,12 @@ def test_the_english_candidate_scan_finds_what_measure_search_finds(view):
 def test_the_left_exclusion_reads_what_the_pattern_reads(text):
     """_en_left_excluded shortcuts en.LEFT_EXCLUDE (searched over the 40 characters before a
     number) on analysis views, whose whitespace runs are one character."""
-    from pipeline.extract.measures import _en_left_excluded
+    from pipeline.extract.measures import _en_left_excluded, _word_before
 
     view = normalize(text + "7").view
     s = len(view) - 1
-    assert _en_left_excluded(view, s) == bool(en.LEFT_EXCLUDE.search(view[max(0, s - 40):s]))
+    assert _en_left_excluded(view, s, _word_before(view, s)) == \
+        bool(en.LEFT_EXCLUDE.search(view[max(0, s - 40):s]))
 
 
 def test_the_prefix_factored_verbs_find_what_the_flat_alternation_finds():
@@ -607,3 +608,51 @@ def test_the_prefix_factored_verbs_find_what_the_flat_alternation_finds():
         view = normalize(example.text).view
         assert [m.span() for m in en.ACTION.finditer(view)] == \
             [m.span() for m in flat.finditer(view)], example.id
+
+
+# (pattern, characters searched before the number, its last words): the extractor tries each
+# left-anchored pattern only when _word_before is one of its last words
+_LEFT_GATES = [(en.LEFT_EXCLUDE, 24, en.LEFT_EXCLUDE_LAST), (en.AGE_RANGE_LEFT, 30,
+               en.AGE_RANGE_LAST), (en.THE_LEFT, 16, en.THE_LAST),
+               (en.RESTATED_LEFT, 12, en.RESTATED_LAST),
+               (en.PRE_QUALIFIER, 20, en.PRE_QUALIFIER_LAST)]
+
+
+def _gates_hold(view: str, s: int) -> None:
+    from pipeline.extract.measures import _word_before
+
+    word = _word_before(view, s)
+    for pattern, span, last in _LEFT_GATES:
+        if pattern.search(view, max(0, s - span), s):
+            assert word in last, (pattern.pattern[:40], view[max(0, s - span):s])
+    before = view[max(0, s - 50):s]  # the money pattern reads a slice
+    if en.MONEY_LEFT_EXCLUDE.search(before):
+        assert _word_before(before, len(before)) in en.MONEY_LEFT_LAST, before
+
+
+_LEFT_PHRASES = ["more than", "in the year", "older than", "over the age of", "priced at",
+                 "sold for", "as little as", "between 3 and", "from 5 to", "aged between 60 and",
+                 "of the", "among the", "The", "its", "their", "up to", "at least", "approx.",
+                 "No.", "tel.", "Sept.", "c.", "for only", "a mere", "fees of", "interest at",
+                 "earnings of", "demanded", "costing just", "salary", "won", "or", "these",
+                 "fewer than", "no less than", "an estimated", "close to", "since", "page",
+                 "\"", "”", ".", ",", "-", "x", "7", "\n", "  ", "(", "per"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LEFT_PHRASES), max_size=8).map(" ".join),
+       st.sampled_from([" ", "\n", "  ", "\" ", "” ", ". "]))
+def test_a_left_pattern_matches_only_after_one_of_its_last_words(text, end):
+    view = text + end
+    _gates_hold(view, len(view))
+
+
+def test_the_left_patterns_match_in_the_corpus_only_after_their_last_words():
+    from pipeline.training.corpus import load_examples
+
+    for example in load_examples()[::3]:
+        if example.lang != "en":
+            continue
+        view = normalize(example.text).view
+        for m in re.finditer(r"\s(?=[\d$£€¥A-Za-z])", view):
+            _gates_hold(view, m.end())

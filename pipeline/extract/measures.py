@@ -459,6 +459,7 @@ class _EnglishScan:
 def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
     out: list[Measure] = []
     seen: list[Measure] = []
+    counts: set[int | float | None] = set()  # the values of `seen`
     pos = 0
     scan = _EnglishScan(view)
     while True:
@@ -470,8 +471,9 @@ def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
         measure = _en_measure(view, m, warnings, seen)
         if measure is not None:
             seen.append(measure)  # a restated figure still names the noun of what follows
-            if not _en_restated(view, m, measure, seen):
+            if not _en_restated(view, m, measure, counts):
                 out.append(measure)
+            counts.add(measure.count)
         pos = max(m.end(), m.start() + 1)
 
 
@@ -521,6 +523,8 @@ class _EnHit:
     raw_tail: str  # currency or percent after it, as written
     tail: str  # the same, stripped and lower-cased
     num: str
+    word: str  # _word_before(view, s)
+    glued: bool  # _en_glued: a letter, digit or + right after the number
 
 
 def _en_measure(view: str, m: re.Match, warnings: list[str], found: list[Measure]
@@ -531,7 +535,8 @@ def _en_measure(view: str, m: re.Match, warnings: list[str], found: list[Measure
         return None
     raw_tail = m.group("tail") or ""
     hit = _EnHit(view, m, s, e, view[max(0, s - 40):s], m.group("cur"), raw_tail,
-                 raw_tail.strip(" -").lower(), m.group("num"))
+                 raw_tail.strip(" -").lower(), m.group("num"), _word_before(view, s),
+                 _en_glued(view, m, raw_tail))
     if _en_context_rejected(hit) or _en_shape_rejected(hit):
         return None
     number = _en_number(view, m, hit.cur, hit.tail, warnings)
@@ -556,26 +561,29 @@ def _en_context_rejected(hit: _EnHit) -> bool:
     # the left-anchored patterns are searched over the few characters they can span (the
     # view's whitespace runs are single characters): tried at 40 positions they cost a
     # third of English extraction
-    if not hit.cur and (_en_left_excluded(view, s)
-                        or en.AGE_RANGE_LEFT.search(view, max(0, s - 30), s)):
+    word = hit.word
+    if not hit.cur and (_en_left_excluded(view, s, word)
+                        or (word in en.AGE_RANGE_LAST
+                            and en.AGE_RANGE_LEFT.search(view, max(0, s - 30), s))):
         return True
-    if not hit.cur and not hit.raw_tail and en.THE_LEFT.search(view, max(0, s - 16), s):
+    if not hit.cur and not hit.raw_tail and word in en.THE_LAST \
+            and en.THE_LEFT.search(view, max(0, s - 16), s):
         return True  # the 23 cases: restated
     # "one" is mostly an article: one case, one-click, "one card, one file"
     return hit.num.lower() == "one" and not (en.ACTION_BEFORE.search(hit.left)
                                              or en.ONLY_LEFT.search(hit.left))
 
 
-def _en_restated(view: str, m: re.Match, measure: Measure, seen: list[Measure]) -> bool:
+def _en_restated(view: str, m: re.Match, measure: Measure, counts: set) -> bool:
     """Return whether "the N nouns" repeats a figure that the text gave before (raided five
-    companies ... The five firms are): the same value counted earlier in the document
-    (`seen` ends with `measure`), and no new action done to them after it."""
-    if m.group("cur") or m.group("tail") or measure.count is None:
+    companies ... The five firms are): a value in `counts` (those counted earlier in the
+    document), and no new action done to them after it."""
+    if m.group("cur") or m.group("tail") or measure.count is None \
+            or measure.count not in counts:
         return False
     s = m.start()
-    if not en.RESTATED_LEFT.search(view, max(0, s - 12), s):
-        return False
-    return (any(f.count == measure.count for f in seen[:-1])
+    return (_word_before(view, s) in en.RESTATED_LAST
+            and en.RESTATED_LEFT.search(view, max(0, s - 12), s) is not None
             and not en.NEW_ACTION_RIGHT.match(view, measure.end))
 
 
@@ -588,23 +596,23 @@ def _en_shape_rejected(hit: _EnHit) -> bool:
     nxt = hit.view[hit.e:hit.e + 2]
     if not raw_tail and nxt[:1] == "-" and nxt[1:].isalpha():
         return True  # two-card sellers, 5-day trip
-    if _en_glued(hit) and _en_glued_noun(hit) is None:
+    if hit.glued and _en_glued_noun(hit) is None:
         return True  # part of a longer token (3G, 5th, 10am)
     return num.isdigit() and not hit.cur and not hit.tail and (
         len(num) >= 5 or (len(num) == 4 and 1900 <= int(num) <= 2099))  # 2021, 12301 hotline
 
 
-def _en_glued(hit: _EnHit) -> bool:
+def _en_glued(view: str, m: re.Match, raw_tail: str) -> bool:
     """Return whether a letter, digit or + follows the number without a space."""
-    view, e = hit.view, hit.e
-    return (e < len(view) and (view[e].isalnum() or view[e] in "+") and not hit.raw_tail
-            and hit.num[-1].isdigit() and not hit.m.group("scale")
+    e = m.end()
+    return (e < len(view) and (view[e].isalnum() or view[e] in "+") and not raw_tail
+            and m.group("num")[-1].isdigit() and not m.group("scale")
             and not en.GARBLED_AFTER.match(view, e, e + 12))
 
 
 def _en_glued_noun(hit: _EnHit) -> re.Match | None:
     """The counted noun glued to the number in translated text (arrested 10Men), or None."""
-    if not _en_glued(hit):
+    if not hit.glued:
         return None
     glued = en.GLUED_NOUN.match(hit.view, hit.e)
     return glued if glued is not None and glued.group().lower() in _EN_NOUNS else None
@@ -663,13 +671,41 @@ def _en_inherited(hit: _EnHit, number: Number, prev: Measure | None, end: int
     return _en_finish(hit, number, prev.unit, prev.object, end)
 
 
-def _en_left_excluded(view: str, s: int) -> bool:
+def _en_left_excluded(view: str, s: int, word: str) -> bool:
     """en.LEFT_EXCLUDE before view[s]: its one-character half is read directly, and its word
-    half, which ends in whitespace, is searched only after whitespace."""
+    half, which ends in whitespace, is searched only after one of its last words (`word`,
+    _word_before(view, s))."""
     before = view[s - 1] if s else ""
     if before.isalnum() or before in "_.,/#+\"“×*?-":
         return bool(before)
-    return before.isspace() and en.LEFT_EXCLUDE.search(view, max(0, s - 24), s) is not None
+    return (before.isspace() and word in en.LEFT_EXCLUDE_LAST
+            and en.LEFT_EXCLUDE.search(view, max(0, s - 24), s) is not None)
+
+
+def _word_before(view: str, s: int) -> str:
+    """The word before view[s] and the whitespace (and periods or closing quotes) between them,
+    its letters only and lower-cased: "" when view[s - 1] is no whitespace.
+
+    A left-anchored pattern that ends in whitespace can match only after one of its last
+    words (en.LEFT_EXCLUDE_LAST ...): a set lookup on this word spares most of its searches.
+    The scan goes back at most _WORD_SPAN characters: a longer word is no pattern's.
+    """
+    lo = max(0, s - _WORD_SPAN)
+    i = s
+    while i > lo and view[i - 1].isspace():
+        i -= 1
+    if i == s:
+        return ""
+    while i > lo and view[i - 1] in '."”':
+        i -= 1
+    j = i
+    while j > lo and view[j - 1].isalpha():
+        j -= 1
+    return view[j:i].lower()
+
+
+_WORD_SPAN = 40
+_RANGE_HEAD_ENDS = ("to", "-", "–")  # en.RANGE_HEAD ends in one of these and whitespace
 
 
 _EN_NOUNS = frozenset(n.replace("\\s", " ") for n in en.NOUNS)
@@ -687,7 +723,8 @@ def _en_finish(hit: _EnHit, number: Number, unit: str | None, obj: str | None, e
     qualifier = number.qualifier
     start = s
     if qualifier == "exact":
-        pre = en.PRE_QUALIFIER.search(view, max(0, s - 20), s)
+        pre = (en.PRE_QUALIFIER.search(view, max(0, s - 20), s)
+               if hit.word in en.PRE_QUALIFIER_LAST else None)
         if pre:
             word = pre.group("q").lower()
             if word == "up to" and unit in _CAPPED_UNITS:
@@ -712,8 +749,11 @@ def _en_price(hit: _EnHit, number: Number, unit: str | None, qualifier: str, sta
     if not (money or unit == "%") or number.value is None:
         return False
     view = hit.view
-    before = en.RANGE_HEAD.sub("", view[max(0, start - 50):start])
-    if en.MONEY_LEFT_EXCLUDE.search(before) or en.MONEY_RIGHT_EXCLUDE.match(view, end):
+    before = view[max(0, start - 50):start]
+    if before.rstrip().endswith(_RANGE_HEAD_ENDS):
+        before = en.RANGE_HEAD.sub("", before)
+    if (_word_before(before, len(before)) in en.MONEY_LEFT_LAST
+            and en.MONEY_LEFT_EXCLUDE.search(before)) or en.MONEY_RIGHT_EXCLUDE.match(view, end):
         return True
     if unit == "%" and en.PERCENT_LEFT_EXCLUDE.search(before):
         return True
@@ -756,8 +796,13 @@ _EN_GARBLED_SCALED = re.compile(rf"\d*{en.GARBLED_SCALED}")
 
 def _en_garbled(view: str, m: re.Match) -> bool:
     region = view[m.start():min(len(view), m.end() + 30)]
-    return bool(_EN_GARBLED_AT.match(region)
-                or _EN_GARBLED_SCALED.fullmatch(m.group("num") + (m.group("scale") or "")))
+    # each kind of debris has its mark: a +, a comma in the first group, "kloc-", a decimal
+    # point before million or billion
+    if ("+" in region or "," in region[:4] or "kloc-" in region) \
+            and _EN_GARBLED_AT.match(region):
+        return True
+    num, scale = m.group("num"), m.group("scale")
+    return bool(scale and "." in num and _EN_GARBLED_SCALED.fullmatch(num + scale))
 
 
 def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
@@ -774,7 +819,7 @@ def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
     if en.TIME_AFTER.match(view, e):
         return None, None, e
     window = view[e:e + 80]
-    if en.VAGUE.fullmatch(m.group("num")):
+    if m.group("num")[0].isalpha() and en.VAGUE.fullmatch(m.group("num")):
         window = re.sub(r"^\s+of(?=\s)", "", window)  # dozens of victims
     noun = en.NOUN_AFTER.match(window) or en.PLURAL_AFTER.match(window)
     if noun:
@@ -804,6 +849,7 @@ def _en_action(view: str, start: int, end: int) -> tuple[str | None, int]:
     return action, action_start
 
 
+@lru_cache(maxsize=8192)  # reports repeat their objects (cases, suspects): each tried once
 def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
     if obj:
         for pattern, kind in en.NOUN_TYPES:

@@ -173,6 +173,7 @@ PRE_QUALIFIERS = {
     "less than": "less_than", "fewer than": "less_than", "under": "less_than",
     "up to": "less_than", "below": "less_than",
 }
+PRE_QUALIFIER_LAST = frozenset(k.split()[-1].rstrip(".") for k in PRE_QUALIFIERS)
 PRE_QUALIFIER = re.compile(
     r"\b(?P<q>" + "|".join(sorted(map(re.escape, PRE_QUALIFIERS), key=len, reverse=True))
     + r")\s+$", re.I)
@@ -186,6 +187,19 @@ LEFT_EXCLUDE = re.compile(
     r"dec(?:ember)?)\.?\s)\Z", re.I)  # \Z: "$" also matches before a final newline
 # "only one tour group": "one" counted, not an article
 ONLY_LEFT = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
+# the last word of each alternative of LEFT_EXCLUDE's word half, AGE_RANGE_LEFT, THE_LEFT,
+# RESTATED_LEFT and PRE_QUALIFIER, less its periods and lower-cased: the extractor tries a
+# left-anchored pattern only when the word before the number is one of these (a set lookup
+# instead of a search at each of 20-30 positions; tests/test_extract.py checks each set
+# against its pattern)
+LEFT_EXCLUDE_LAST = frozenset(_words(
+    "per than of no number section article page room tel phone call dial hotline age aged ages "
+    "route flight chapter rule part paragraph item level grade version since year years until "
+    "till circa c jan january feb february mar march apr april may jun june jul july aug "
+    "august sep sept sepember september oct october nov november dec december"))
+AGE_RANGE_LAST = frozenset({"and", "to"})
+THE_LAST = frozenset({"the", "these", "those"})
+RESTATED_LAST = frozenset({"the", "its", "their"})
 # "the 23 cases": a figure given before, restated
 THE_LEFT = re.compile(r"\b(?:(?:of|for|to)\s+the|these|those)\s+$", re.I)
 # "The five firms", "among the 966", "its four companies": a subject restated when the text
@@ -245,6 +259,11 @@ MONEY_LEFT_EXCLUDE = re.compile(
     r"around\s+|a\smere\s+|just\s+|only\s+)?$"
     r"|\bbetween\s+\S+\s+and\s+$|\bfrom\s+\S+\s+to\s+$",
     re.I)
+# MONEY_LEFT_EXCLUDE's last words (as LEFT_EXCLUDE_LAST is LEFT_EXCLUDE's)
+MONEY_LEFT_LAST = frozenset(_words(
+    "salary salaries earn earns earning earnings wage wages guaranteed promised promising at "
+    "from of between cost costs costing only for as offering offered won tax demand demands "
+    "demanded demanding or to least than about over around mere just and"))
 # the first half of a range: "9% to" before 15%, "1,500 to" before 3,000 yuan
 RANGE_HEAD = re.compile(r"(?:[$£€]|[A-Z]{2}\$)?\d[\d,.]*\s?%?\s*(?:to|-|–)\s*$")
 # an amount in brackets after another: a conversion, "40 yuan ($5.50)", "(Cdn$19.4 million)"
