@@ -15,6 +15,12 @@ What gives ``None`` on purpose (never an invented value):
 - Garbled numbers (machine-translation debris such as "65,438+00", "kloc-0", "1.300 million",
   Chinese digit runs like 三四十 that are no numeral): ``None`` with ``garbled=True`` so the
   caller can add a warning.
+
+English number words are read here, not by a library: on our phrases text2num 3.1.0 reads
+"three hundred and forty" and "twenty-five" but refuses "a dozen", "a million" and "half a
+billion" (and its alpha2digit, which rewrites the text and so loses the offsets the evidence
+needs, leaves "a 1000000"), and word2number 1.1 reads "half a billion" as 1,000,000,000.
+Fractions and multiples of a change ("half", "fourfold", "two-thirds") are not counted.
 """
 
 from __future__ import annotations
