@@ -656,3 +656,28 @@ def test_the_left_patterns_match_in_the_corpus_only_after_their_last_words():
         view = normalize(example.text).view
         for m in re.finditer(r"\s(?=[\d$£€¥A-Za-z])", view):
             _gates_hold(view, m.end())
+
+
+def _flat(pattern: re.Pattern) -> re.Pattern:
+    """`pattern` with its prefix-factored word lists (en._trie) written as flat alternations."""
+    source = pattern.pattern
+    for words in (en.NOUNS, en.STOP_WORDS, en.NOT_NOUN_WORDS):
+        trie = en._trie([w.replace("\\s", " ") for w in words]).replace("\\ ", "\\s")
+        source = source.replace(trie, "(?:" + "|".join(words) + ")")
+    assert source != pattern.pattern
+    return re.compile(source, pattern.flags)
+
+
+def test_the_prefix_factored_nouns_find_what_the_flat_alternation_finds():
+    from pipeline.training.corpus import load_examples
+
+    pairs = [(p, _flat(p)) for p in (en.NOUN_AFTER, en.PLURAL_AFTER, en.COMPOUND_HEAD)]
+    for example in load_examples()[::3]:
+        if example.lang != "en":
+            continue
+        view = normalize(example.text).view
+        for m in re.finditer(r"\d\b", view):
+            window = view[m.end():m.end() + 80]
+            for factored, flat in pairs:
+                a, b = factored.match(window), flat.match(window)
+                assert (a and a.group("noun")) == (b and b.group("noun")), window

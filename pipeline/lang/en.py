@@ -133,22 +133,29 @@ parcels frauds scams incidents crimes offences offenses prosecutions indictments
 elderly\\svictims older\\sadults adults elders pensioners patients users subscribers
 volunteers agents brokers salespeople promoters accomplices members dens hideouts
 """)), key=len, reverse=True)
-_STOP = (r"of|in|on|at|for|to|from|by|with|was|were|is|are|has|have|had|been|be|the|this|that|"
-         r"which|who|per|than|year|years|month|months|day|days|week|weeks|hours?|minutes?|old|"
-         r"aged?|percent|yuan|dollars?|each|times?|and|or|but|as|a|an|its|their|his|her|more|"
-         r"less|after|before|during|over|under|since|until|into|about")
-_MODIFIER = rf"[ \t-]+[\"“(]?(?!(?:{_STOP})\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
+# words that end a noun phrase's modifiers: "5 of the", "3 in May"
+STOP_WORDS = _words(
+    "of in on at for to from by with was were is are has have had been be the this that which who "
+    "per than year years month months day days week weeks hour hours minute minutes old age aged "
+    "percent yuan dollar dollars each time times and or but as a an its their his her more less "
+    "after before during over under since until into about")
+# NOUN_AFTER tries the nouns (and each modifier the stop words) at up to five positions: as
+# prefix-factored alternations (_trie) a few characters are compared at each instead of every
+# word; tests/test_extract.py checks they find what the flat alternations find
+_MODIFIER = rf"[ \t-]+[\"“(]?(?!{_trie(STOP_WORDS)}\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
+_NOUN_TRIE = _trie([n.replace("\\s", " ") for n in NOUNS]).replace("\\ ", "\\s")
 NOUN_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,4}}?[ \t-]+[\"“]?(?P<noun>"
-    + "|".join(NOUNS) + r")\b",
+    + _NOUN_TRIE + r")\b",
     re.I,
 )
 # any plural noun when the list above has none: "46 elderly-care institutions", "3 drills"
-NOT_NOUNS = (r"was|has|is|its|this|thus|us|plus|less|unless|across|as|yes|his|hers|ours|yours|"
-             r"theirs|perhaps|always|sometimes|afterwards|towards|besides|ones|years|months|"
-             r"days|weeks|hours|minutes|seconds|decades|percents|dollars|pounds|euros|"
-             r"patacas|pesos|rupees|others|whereas|does|goes|includes|involves|remains|"
-             r"means|becomes|comes|gets|makes|takes|gives|says|seems|shows")
+NOT_NOUN_WORDS = _words(
+    "was has is its this thus us plus less unless across as yes his hers ours yours theirs perhaps "
+    "always sometimes afterwards towards besides ones years months days weeks hours minutes "
+    "seconds decades percents dollars pounds euros patacas pesos rupees others whereas does goes "
+    "includes involves remains means becomes comes gets makes takes gives says seems shows")
+NOT_NOUNS = _trie(NOT_NOUN_WORDS)
 # people by where they are from: "a million Americans", "180 million Chinese"
 PEOPLE_OF = (r"(?-i:[A-Z][a-z]+(?:ans|ese))(?=[,;.]|\s(?:were|are|was|have|had|who|living|"
              r"from|in|on|and)\b)")  # a noun, not an adjective: "12 Chinese cities"
