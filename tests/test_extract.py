@@ -313,6 +313,10 @@ EN_EXCLUDED = [
     "complaints were up two-thirds",
     "the scam cost victims a quarter of their savings",
     "the app promised up to 40 times the stake",
+    # an age bound, an area code
+    "victims aged over 55 reported losses",
+    "people over 60 account for a third of callers",
+    "call (212) 555-0188 to report it",
     # prices and demands, however hedged
     "a day trip for a mere 30 yuan",
     "a boat tour for just $25",

@@ -569,9 +569,23 @@ def _en_context_rejected(hit: _EnHit) -> bool:
     if not hit.cur and not hit.raw_tail and word in en.THE_LAST \
             and en.THE_LEFT.search(view, max(0, s - 16), s):
         return True  # the 23 cases: restated
+    if _en_age_or_phone(hit):
+        return True
     # "one" is mostly an article: one case, one-click, "one card, one file"
     return hit.num.lower() == "one" and not (en.ACTION_BEFORE.search(hit.left)
                                              or en.ONLY_LEFT.search(hit.left))
+
+
+def _en_age_or_phone(hit: _EnHit) -> bool:
+    """Return whether a bare number of up to three digits is an age bound ("people over 60")
+    or a telephone area code ("(207) 555-0142")."""
+    num, s = hit.num, hit.s
+    if hit.cur or hit.raw_tail or not num.isdigit() or len(num) > 3:
+        return False
+    if hit.word in en.AGE_BOUND_LAST and en.AGE_BOUND_LEFT.search(hit.view, max(0, s - 24), s):
+        return True
+    return (s > 0 and hit.view[s - 1] == "("
+            and en.AREA_CODE_RIGHT.match(hit.view, hit.e) is not None)
 
 
 def _en_restated(view: str, m: re.Match, measure: Measure, counts: set) -> bool:

@@ -277,6 +277,13 @@ RANGE_HEAD = re.compile(r"(?:[$£€]|[A-Z]{2}\$)?\d[\d,.]*\s?%?\s*(?:to|-|–)\
 CONVERSION_LEFT = re.compile(r"(?:\d|\b(?:yuan|dollars?|euros?|pounds?|million|billion)|\))\s?\("
                              r"(?:(?:about|approximately|around|roughly|or|some)\s)?[A-Za-z]{0,3}\s?\Z",
                              re.I)
+# an age bound: "victims aged over 55", "people over 60 account for 45%"
+AGE_BOUND_LEFT = re.compile(
+    r"\b(?:aged?|people|persons|residents|seniors|adults|victims|those|men|women)\s"
+    r"(?:over|above|under|below)\s\Z", re.I)
+AGE_BOUND_LAST = frozenset({"over", "above", "under", "below"})
+# a telephone area code: "(207) 555-0142"
+AREA_CODE_RIGHT = re.compile(r"\)\s?\d{3}[-.\s]\d{4}\b")
 # the upper end of an age range: "aged between 60 and 80"
 AGE_RANGE_LEFT = re.compile(r"\bage[sd]?\s(?:between|from)\s\d{1,3}\s(?:and|to)\s\Z", re.I)
 PERCENT_LEFT_EXCLUDE = re.compile(
