@@ -846,12 +846,17 @@ def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
     return None, None, e
 
 
+# up to the last sentence break, in one match (the last of en.SENTENCE_BREAK.finditer, or one
+# whitespace character further where two breaks overlap: the verbs found are the same)
+_UP_TO_SENTENCE_BREAK = re.compile(rf"(?s:.*)(?:{en.SENTENCE_BREAK.pattern})")
+
+
 def _en_action(view: str, start: int, end: int) -> tuple[str | None, int]:
     lo = max(0, start - 50)
     chunk = view[lo:start]
-    breaks = list(en.SENTENCE_BREAK.finditer(chunk))
-    if breaks:
-        chunk, lo = chunk[breaks[-1].end():], lo + breaks[-1].end()
+    head = _UP_TO_SENTENCE_BREAK.match(chunk)
+    if head:
+        chunk, lo = chunk[head.end():], lo + head.end()
     action = None
     action_start = start
     for a in en.ACTION.finditer(chunk):
