@@ -9,6 +9,7 @@ before it gives the action and the object, and these give the type.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -494,7 +495,15 @@ def _drop_repeated_lines(view: str, measures: list[Measure]) -> list[Measure]:
         pos += len(line) + 1
     if not repeats:
         return measures
-    return [m for m in measures if not any(a <= m.start and m.end <= b for a, b in repeats)]
+    starts = [a for a, _ in repeats]
+    return [m for m in measures if not _within_one(repeats, starts, m)]
+
+
+def _within_one(spans: list[tuple[int, int]], starts: list[int], m: Measure) -> bool:
+    """Return whether `m` lies within one of `spans` (sorted, disjoint; `starts` their
+    starts): a binary search, so a page of many repeated lines stays linear-ish."""
+    i = bisect_right(starts, m.start) - 1
+    return i >= 0 and m.end <= spans[i][1]
 
 
 _MIN_REPEATED_LINE = 24  # shorter lines ("Total: 12") repeat by chance
