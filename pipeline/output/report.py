@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Any
 
-from pipeline.extract.measures import RATES
+from pipeline.extract.measures import RATES, add_counts
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _DATE_FIELDS = ("date", "year", "published", "publish_date", "pub_date", "time", "created")
@@ -50,7 +50,7 @@ class Summary:
             total["measures"] += 1
             total["documents"].add(record["id"])
             if isinstance(m.get("count"), (int, float)):
-                total["total"] += m["count"]
+                total["total"] = add_counts(total["total"], m["count"])
                 total["counted"] = total.get("counted", 0) + 1
         year = _year_of(record)
         if year:
