@@ -125,7 +125,7 @@ def test_repost_clusters_do_not_depend_on_partitions(monkeypatch):
     assert runs[0] == runs[1] == runs[2]
     found = runs[0]
     groups = {}
-    for doc_id, (cluster, size) in found.items():
+    for doc_id, (cluster, _size) in found.items():
         groups.setdefault(cluster, []).append(doc_id)
     assert sorted(map(sorted, groups.values())) == [["a1", "a2", "a3"], ["b1", "b2"],
                                                    ["c1", "c2"], ["d1"], ["e1"]]
