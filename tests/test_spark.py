@@ -33,14 +33,14 @@ def inputs(tmp_path_factory):
 
 
 def local_records(path):
-    result = subprocess.run([sys.executable, CLASSIFY, str(path), "-j", "1", "-q"],
+    result = subprocess.run([sys.executable, CLASSIFY, str(path), "-j", "1", "-q", "--clusters"],
                             capture_output=True, text=True, check=True)
     return {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
 
 
 def comparable(record):
     keep = {k: record.get(k) for k in ("id", "lang", "labels", "scores", "kind", "kind_scores",
-                                       "warnings", "error")}
+                                       "cluster", "cluster_size", "warnings", "error")}
     keep["measures"] = [{k: v for k, v in m.items() if v is not None}
                         for m in record.get("measures") or []]
     for m in keep["measures"]:
@@ -54,7 +54,8 @@ def test_spark_output_equals_the_local_batch(inputs):
     folder, path = inputs
     out = folder / "out"
     result = subprocess.run([sys.executable, CLASSIFY, "--engine", "spark", "--master",
-                             "local[2]", str(path), "-o", str(out), "--format", "jsonl"],
+                             "local[2]", str(path), "-o", str(out), "--format", "jsonl",
+                             "--clusters"],
                             capture_output=True, text=True, env={**os.environ,
                                                                  "PYTHONPATH": ROOT})
     assert result.returncode == 0, result.stderr[-2000:]
@@ -66,8 +67,9 @@ def test_spark_output_equals_the_local_batch(inputs):
                 spark_records[record["id"]] = record
     local = local_records(path)
     assert set(spark_records) == set(local) == {i for i, _ in TEXTS}
-    for doc_id, record in local.items():
+    for doc_id, record in local.items():  # five unrelated texts: the same one-text clusters
         assert comparable(spark_records[doc_id]) == comparable(record)
+        assert record["cluster_size"] == 1
 
 
 def test_a_row_without_text_is_an_error_row(inputs, monkeypatch):
