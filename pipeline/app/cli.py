@@ -227,7 +227,7 @@ def _classify_main(argv: list[str] | None) -> int:
             check_model(model_dir)  # fail here, not on every executor
             gc.enable()
             return run_spark(args.inputs, args.output, model_dir, args.master, args.format,
-                             args.text_field, args.id_field, args.segmenter)
+                             args.text_field, args.id_field, args.segmenter, args.clusters)
         except (FraudtagError, ImportError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 1

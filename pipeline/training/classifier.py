@@ -149,7 +149,7 @@ def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
               cues: dict[str, tuple[str, ...]] | None = None) -> FraudModel:
     """The model fitted on `docs`, gated by the labels' evidence `cues`; with each document's
     kind in `kinds`, it scores kinds too (where it has a numpy scorer)."""
-    from pipeline.training.kinds import fit_kinds, with_kinds
+    from pipeline.training.kinds import fit_kinds, text_length, with_kinds
 
     cues = dict(cues or {})
     estimator = build_estimator(params, seed)
@@ -161,6 +161,7 @@ def fit_model(params: dict[str, Any], docs: Sequence[Document], y: np.ndarray,
     if kinds is None:
         return FraudModel(labels, thresholds, scorer, estimator=estimator, cues=cues)
     features = estimator.named_steps["features"].transform(list(docs))
-    scorer = with_kinds(scorer, fit_kinds(features, kinds, seed, params.get("C", 10.0)))
+    lengths = [text_length(doc.text, doc.lang) for doc in docs]
+    scorer = with_kinds(scorer, fit_kinds(features, kinds, seed, params.get("C", 10.0), lengths))
     return FraudModel(labels, thresholds, scorer, estimator=estimator, kinds=list(KINDS),
                       cues=cues)
