@@ -35,3 +35,11 @@ def test_impersonation_openers_earn_telecom_evidence(text):
 @pytest.mark.parametrize("text", TOURS)
 def test_tour_offers_earn_low_price_tourism_evidence(text):
     assert CueMatcher(CUES["low_price_tourism"]).search(text)
+
+
+def test_pension_evidence_needs_an_elderly_age_not_any_age_or_medicare():
+    pension = CueMatcher(read_cues(CUES_DIR, ["pension"])["pension"])
+    assert not pension.search("A man aged 45 was charged with selling the products to friends")
+    assert not pension.search("The lab billed Medicare for tests that doctors never ordered")
+    assert pension.search("Victims were aged 70 to 92")
+    assert pension.search("residents of aged care homes")
