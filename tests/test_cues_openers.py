@@ -43,3 +43,9 @@ def test_pension_evidence_needs_an_elderly_age_not_any_age_or_medicare():
     assert not pension.search("The lab billed Medicare for tests that doctors never ordered")
     assert pension.search("Victims were aged 70 to 92")
     assert pension.search("residents of aged care homes")
+
+
+def test_a_cue_ending_in_a_digit_spans_the_whole_number():
+    pension = CueMatcher(read_cues(CUES_DIR, ["pension"])["pension"])
+    text = "residents aged 80 and over"
+    assert [text[s:e] for s, e in pension.spans(text)] == ["aged 80"]

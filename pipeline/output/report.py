@@ -177,8 +177,13 @@ def _cues_html(cues: list[dict[str, Any]]) -> str:
     """Each cue marked in the words around it, one per line; a dash when there is none."""
     if not cues:
         return "—"
-    return "<br>".join(f"…{html.escape(c.get('before', ''))}<mark>{html.escape(c['text'])}"
-                       f"</mark>{html.escape(c.get('after', ''))}…" for c in cues)
+    return "<br>".join(_cue_html(c) for c in cues)
+
+
+def _cue_html(cue: dict[str, Any]) -> str:
+    before, after = cue.get("before", ""), cue.get("after", "")
+    return (("…" + html.escape(before) if before else "") + f"<mark>{html.escape(cue['text'])}"
+            f"</mark>" + (html.escape(after) + "…" if after else ""))
 
 
 def _evidence_section(documents: list[dict[str, Any]]) -> str:
