@@ -71,7 +71,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--clusters", action="store_true",
                    help="add each record's repost cluster and its size so far, and list the "
                         "largest clusters in --summary and --report (--stream always does)")
-    p.add_argument("--report", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument("--report", metavar="FILE",
+                   help="write a self-contained HTML report; with it (and with --summary) each "
+                        "record carries `evidence`: the cue spans that earned each label")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--stream", action="store_true",
                    help="read JSONL or plain lines from stdin, write one result per line")
@@ -233,7 +235,8 @@ def _classify_main(argv: list[str] | None) -> int:
             return 1
 
     spec = PipelineSpec(model_dir, args.segmenter, args.explain,
-                        signatures=args.clusters or args.stream)
+                        signatures=args.clusters or args.stream,
+                        evidence=bool(args.report or args.summary))
     try:
         # Workers load the model themselves: with -j N this process only checks it.
         model = load_model(model_dir) if args.stream or args.jobs == 1 else None
@@ -325,7 +328,8 @@ def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> i
         from pipeline.engine.stages import Pipeline  # here: with -j N this process runs no stage
 
         return Pipeline(model, segmenter=args.segmenter, explain=args.explain,
-                        signatures=spec.signatures) if model else spec.build()
+                        signatures=spec.signatures, evidence=spec.evidence) if model \
+            else spec.build()
 
     monitor = _monitor({}) if args.clusters else None
     with contextlib.ExitStack() as stack:
