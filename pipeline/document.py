@@ -33,6 +33,7 @@ class Document:
     kind: str | None = None
     kind_scores: dict[str, float] | None = None
     explanation: dict[str, Any] | None = None
+    evidence: dict[str, list[dict[str, Any]]] | None = None  # label -> its cue spans
     measures: list[dict[str, Any]] | None = None
     summary: list[dict[str, Any]] | None = None
     signature: Any = None  # a MinHash signature (numpy), when repost clusters are wanted
@@ -68,6 +69,8 @@ class Document:
                 record["kind"], record["kind_scores"] = self.kind, self.kind_scores
             if self.explanation is not None:
                 record["explanation"] = self.explanation
+            if self.evidence is not None:
+                record["evidence"] = self.evidence
         if self.meta:
             record["meta"] = self.meta
         return record

@@ -143,6 +143,9 @@ def test_spacy_component_on_blank_pipelines():
     doc = nlp(SCAM)
     assert doc._.fraud_labels == ["telecom"]
     assert doc.cats["telecom"] >= 0.5 and len(doc.cats) == 4
+    assert doc._.fraud_kind in doc._.fraud_kind_scores and \
+        doc._.fraud_kind == max(doc._.fraud_kind_scores, key=doc._.fraud_kind_scores.get)
+    assert doc._.fraud_kind == pipeline.load()(SCAM)["kind"]
     [span] = doc.spans["measures"]
     assert (span.label_, span._.count, span._.unit, span._.qualifier) == \
         ("enforcement", 100000, "元", "exact")
@@ -153,3 +156,5 @@ def test_spacy_component_on_blank_pipelines():
     [poster] = docs[0].spans["measures"]
     assert (poster._.count, poster._.qualifier) == (30000, "more_than")
     assert docs[1]._.fraud_labels == [] and list(docs[1].spans["measures"]) == []
+    poster_text = docs[0].text
+    assert docs[0]._.fraud_kind == pipeline.load()(poster_text)["kind"]

@@ -43,6 +43,18 @@ def test_thresholds_maximize_f1_per_label():
     assert tune_thresholds(y, proba, ["a"]) == {"a": 0.35}
 
 
+def test_thresholds_stay_near_one_half_when_f1_is_flat():
+    # 200 positives score 0.6 and 800 negatives 0.2; one more positive scores 0.3. Lowering the
+    # threshold to 0.3 gains that one document (F1 1.000 vs 0.998): within the tolerance, the
+    # threshold stays at 0.5. Twenty such positives are a real gain, and move it.
+    y = np.array([[1]] * 201 + [[0]] * 800)
+    proba = np.array([[0.6]] * 200 + [[0.3]] + [[0.2]] * 800)
+    assert tune_thresholds(y, proba, ["a"]) == {"a": 0.5}
+    y = np.array([[1]] * 220 + [[0]] * 800)
+    proba = np.array([[0.6]] * 200 + [[0.3]] * 20 + [[0.2]] * 800)
+    assert tune_thresholds(y, proba, ["a"]) == {"a": 0.3}
+
+
 def train_tiny(tmp_path, name="m", seed=0):
     corpus = tmp_path / "tiny.csv"
     with open(corpus, "w", encoding="utf-8", newline="") as f:

@@ -93,3 +93,17 @@ def test_bad_settings_are_refused():
         RepostClusters(threshold=0)
     with pytest.raises(ValueError):
         RepostClusters(window=0)
+
+
+def test_fbs_style_fraud_rows_are_counted_in_clusters(tmp_path):
+    from pipeline.training.cluster_eval import fbs_clusters
+    path = tmp_path / "fbs.csv"  # our own rows, in the public set's columns
+    path.write_text(
+        "category,text\n"
+        "FR:phishing,您的积分将于今日清零请登录 jf-a.top 兑换现金礼品逾期作废\n"
+        "FR:phishing,您的积分将于今日清零请登录 jf-bb.cc 兑换现金礼品逾期作废!\n"
+        "NR:normal,今晚七点小区门口见记得带伞\n"
+        "FR:prize,恭喜您被节目组选为幸运观众奖金八万元请登录领取\n", encoding="utf-8")
+    found = fbs_clusters(str(path))
+    assert (found["texts"], found["clusters"], found["singletons"]) == (3, 2, 1)
+    assert found["largest"][0][0] == 2 and found["largest"][0][1].startswith("您的积分")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract.measures import Measure, extract_measures, summarize
 from pipeline.lang import GUARDED, en, zh  # noqa: F401 - importing them fills GUARDED
+from pipeline.output.report import Summary
 from pipeline.text.normalize import normalize
 
 # (text, expected [(count, qualifier, unit), ...]) -- phrases written for these tests
@@ -249,6 +250,39 @@ EN_MEASURES = [
     ("visits to the call centre totalled 8 million", [(8000000, "exact", None)]),
     ("the gang took 9 million yuan (HK$10.2 million) from savers", [(9000000, "exact", "yuan")]),
     ("residents aged between 60 and 75 joined 4 talks", [(4, "exact", "talks")]),
+    # currency codes and signs before or after, with or without a space
+    ("the court ordered him to repay RMB 86,000 to the couple", [(86000, "exact", "yuan")]),
+    ("the court ordered him to repay RMB86,000 to the couple", [(86000, "exact", "yuan")]),
+    ("a teller stopped a transfer of ¥ 5,600", [(5600, "exact", "yuan")]),
+    ("victims lost 8,000yuan in the scheme", [(8000, "exact", "yuan")]),
+    ("victims lost 2,300dollars", [(2300, "exact", "USD")]),
+    ("victims lost USD2.1 million", [(2100000, "exact", "USD")]),
+    ("victims lost US$ 1.5 million", [(1500000, "exact", "USD")]),
+    ("victims lost 740,000 HKD", [(740000, "exact", "HKD")]),
+    # a subject that restates a figure given before is no new count, unless something new
+    # is done to it
+    ("inspectors raided four hostels.\nThe four hostels are now shut",
+     [(4, "exact", "hostels")]),
+    ("officers found 6 call centres. Months later, among the 6 call centres one reopened",
+     [(6, "exact", "centres")]),
+    ("police held nine couriers. The nine couriers were charged",
+     [(9, "exact", "couriers"), (9, "exact", "couriers")]),
+    ("The 3 shops sold fake pills", [(3, "exact", "shops")]),  # nothing before: counted
+    # a scraped page repeats its headline: its count is read once
+    ("Tellers stop 12 transfers to fake callers\n\nTellers stop 12 transfers to fake callers"
+     "\n\nThe branch stopped 12 transfers in May.",
+     [(12, "exact", "transfers"), (12, "exact", "transfers")]),
+    # a figure reached after a change, every form of the verb; a level reached
+    ("police logged 1,380 parcel scams, a number falling 6% to 1,204",
+     [(1380, "exact", "scams"), (6, "exact", "%"), (1204, "exact", "scams")]),
+    ("the unit opened 92 cases and will increase 10 percent to 101",
+     [(92, "exact", "cases"), (10, "exact", "%"), (101, "exact", "cases")]),
+    ("household deposits stood at 3.2 trillion yuan", [(3200000000000, "exact", "yuan")]),
+    ("the bureau handled 5,310 complaints, higher than the 4,870 in 2022",
+     [(5310, "exact", "complaints"), (4870, "exact", "complaints")]),
+    # "up to" before a count of things is a count; "only one" is no article
+    ("the agency dismissed up to 30 staff", [(30, "less_than", "staff")]),
+    ("only one shop had a licence", [(1, "exact", "shop")]),
 ]
 
 EN_EXCLUDED = [
@@ -276,6 +310,18 @@ EN_EXCLUDED = [
     "call the hotline (110) now",
     "the Qing dynasty (1644-1911)",
     "it promised returns of between 8 percent and 30 percent",
+    "complaints were up two-thirds",
+    "the scam cost victims a quarter of their savings",
+    "the app promised up to 40 times the stake",
+    # an age bound, an area code
+    "victims aged over 55 reported losses",
+    "people over 60 account for a third of callers",
+    "call (212) 555-0188 to report it",
+    # prices and demands, however hedged
+    "a day trip for a mere 30 yuan",
+    "a boat tour for just $25",
+    "the caller demanded $4,000 in gift cards",
+    "a minimum deposit of $2,500 was required",
 ]
 
 
@@ -408,6 +454,17 @@ def test_summarize_gives_rates_a_mean_not_a_sum() -> None:
     assert group["qualifier"] == "at_least"
 
 
+def test_a_batch_adds_counts_up_as_a_document_summary_does() -> None:
+    # one way of adding up: 0.1 + 0.2 million yuan is 0.3, in a document and across a batch
+    measures = [{"type": "enforcement", "object": None, "unit": "元", "count": c,
+                 "qualifier": "exact", "text": "x"} for c in (0.1, 0.2)]
+    batch = Summary(["telecom"])
+    batch.add({"id": "a", "lang": "zh", "labels": [], "measures": measures[:1]})
+    batch.add({"id": "b", "lang": "zh", "labels": [], "measures": measures[1:]})
+    assert batch.to_dict()["measure_totals"][0]["total"] == summarize(measures)[0]["total"] \
+        == 0.3
+
+
 def test_summarize_ranges_add_their_low_end() -> None:
     parts = [{"type": "publicity", "object": "讲座", "unit": "场", "count": 3, "count_max": 5,
               "qualifier": "range"},
@@ -538,11 +595,12 @@ def test_the_english_candidate_scan_finds_what_measure_search_finds(view):
 def test_the_left_exclusion_reads_what_the_pattern_reads(text):
     """_en_left_excluded shortcuts en.LEFT_EXCLUDE (searched over the 40 characters before a
     number) on analysis views, whose whitespace runs are one character."""
-    from pipeline.extract.measures import _en_left_excluded
+    from pipeline.extract.measures import _en_left_excluded, _word_before
 
     view = normalize(text + "7").view
     s = len(view) - 1
-    assert _en_left_excluded(view, s) == bool(en.LEFT_EXCLUDE.search(view[max(0, s - 40):s]))
+    assert _en_left_excluded(view, s, _word_before(view, s)) == \
+        bool(en.LEFT_EXCLUDE.search(view[max(0, s - 40):s]))
 
 
 def test_the_prefix_factored_verbs_find_what_the_flat_alternation_finds():
@@ -554,3 +612,76 @@ def test_the_prefix_factored_verbs_find_what_the_flat_alternation_finds():
         view = normalize(example.text).view
         assert [m.span() for m in en.ACTION.finditer(view)] == \
             [m.span() for m in flat.finditer(view)], example.id
+
+
+# (pattern, characters searched before the number, its last words): the extractor tries each
+# left-anchored pattern only when _word_before is one of its last words
+_LEFT_GATES = [(en.LEFT_EXCLUDE, 24, en.LEFT_EXCLUDE_LAST), (en.AGE_RANGE_LEFT, 30,
+               en.AGE_RANGE_LAST), (en.THE_LEFT, 16, en.THE_LAST),
+               (en.RESTATED_LEFT, 12, en.RESTATED_LAST),
+               (en.PRE_QUALIFIER, 20, en.PRE_QUALIFIER_LAST)]
+
+
+def _gates_hold(view: str, s: int) -> None:
+    from pipeline.extract.measures import _word_before
+
+    word = _word_before(view, s)
+    for pattern, span, last in _LEFT_GATES:
+        if pattern.search(view, max(0, s - span), s):
+            assert word in last, (pattern.pattern[:40], view[max(0, s - span):s])
+    before = view[max(0, s - 50):s]  # the money pattern reads a slice
+    if en.MONEY_LEFT_EXCLUDE.search(before):
+        assert _word_before(before, len(before)) in en.MONEY_LEFT_LAST, before
+
+
+_LEFT_PHRASES = ["more than", "in the year", "older than", "over the age of", "priced at",
+                 "sold for", "as little as", "between 3 and", "from 5 to", "aged between 60 and",
+                 "of the", "among the", "The", "its", "their", "up to", "at least", "approx.",
+                 "No.", "tel.", "Sept.", "c.", "for only", "a mere", "fees of", "interest at",
+                 "earnings of", "demanded", "costing just", "salary", "won", "or", "these",
+                 "fewer than", "no less than", "an estimated", "close to", "since", "page",
+                 "\"", "”", ".", ",", "-", "x", "7", "\n", "  ", "(", "per"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LEFT_PHRASES), max_size=8).map(" ".join),
+       st.sampled_from([" ", "\n", "  ", "\" ", "” ", ". "]))
+def test_a_left_pattern_matches_only_after_one_of_its_last_words(text, end):
+    view = text + end
+    _gates_hold(view, len(view))
+
+
+def test_the_left_patterns_match_in_the_corpus_only_after_their_last_words():
+    from pipeline.training.corpus import load_examples
+
+    for example in load_examples()[::3]:
+        if example.lang != "en":
+            continue
+        view = normalize(example.text).view
+        for m in re.finditer(r"\s(?=[\d$£€¥A-Za-z])", view):
+            _gates_hold(view, m.end())
+
+
+def _flat(pattern: re.Pattern) -> re.Pattern:
+    """`pattern` with its prefix-factored word lists (en._trie) written as flat alternations."""
+    source = pattern.pattern
+    for words in (en.NOUNS, en.STOP_WORDS, en.NOT_NOUN_WORDS):
+        trie = en._trie([w.replace("\\s", " ") for w in words]).replace("\\ ", "\\s")
+        source = source.replace(trie, "(?:" + "|".join(words) + ")")
+    assert source != pattern.pattern
+    return re.compile(source, pattern.flags)
+
+
+def test_the_prefix_factored_nouns_find_what_the_flat_alternation_finds():
+    from pipeline.training.corpus import load_examples
+
+    pairs = [(p, _flat(p)) for p in (en.NOUN_AFTER, en.PLURAL_AFTER, en.COMPOUND_HEAD)]
+    for example in load_examples()[::3]:
+        if example.lang != "en":
+            continue
+        view = normalize(example.text).view
+        for m in re.finditer(r"\d\b", view):
+            window = view[m.end():m.end() + 80]
+            for factored, flat in pairs:
+                a, b = factored.match(window), flat.match(window)
+                assert (a and a.group("noun")) == (b and b.group("noun")), window

@@ -196,7 +196,8 @@ def test_docx_malformed_xml_is_an_error_record(tmp_path):
 def test_docx_of_empty_paragraphs_reads_in_linear_time(tmp_path):
     """Defect 9 of issue 17: reading time grows with the file, not its square. 4 times the
     paragraphs may cost at most 8 times the time (quadratic: 16); each size's best of five runs,
-    so that a busy moment of a shared machine slows neither, and a second try before failing."""
+    so that a busy moment of a shared machine slows neither, and three tries before failing."""
+    import gc
     import time
 
     from pipeline.ingest.docx import read_docx_text
@@ -217,10 +218,14 @@ def test_docx_of_empty_paragraphs_reads_in_linear_time(tmp_path):
 
     best(paths[0])  # first use: imports, caches
     ratios = []
-    for _ in range(2):
-        ratios.append(best(paths[1]) / best(paths[0]))
-        if ratios[-1] < 8:
-            break
+    gc.freeze()  # the collector's passes over what earlier tests left alive are not the reader's
+    try:
+        for _ in range(3):
+            ratios.append(best(paths[1]) / best(paths[0]))
+            if ratios[-1] < 8:
+                break
+    finally:
+        gc.unfreeze()
     assert min(ratios) < 8, ratios
 
 

@@ -32,7 +32,7 @@ def installed(tmp_path_factory):
     for name in ("pipeline", "models"):
         shutil.copytree(os.path.join(ROOT, name), source / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w",
                             str(work / "wheel"), str(source)], capture_output=True, text=True)
     if build.returncode != 0 and "Could not find a version" in build.stderr:
         pytest.skip("the build backend could not be installed (no package registry)")
@@ -46,25 +46,34 @@ def installed(tmp_path_factory):
     shutil.copy(os.path.join(ROOT, "examples", "pension_campaign_report.txt"), elsewhere)
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRAUDTAG_")}
     env["PYTHONPATH"] = str(target)
-    return target, elsewhere, env
+    return target, elsewhere, env, build.stdout + build.stderr
 
 
 def _run(args, installed):
-    _, elsewhere, env = installed
+    _, elsewhere, env, _ = installed
     result = subprocess.run(args, cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def test_the_wheel_holds_the_model_and_the_package_comes_from_it(installed):
-    target, _, _ = installed
+    target, _, _, _ = installed
     assert os.path.isfile(target / "pipeline" / "models" / "default" / "scorer.npz")
     where = _run([sys.executable, "-c", "import pipeline; print(pipeline.__file__)"], installed)
     assert where.strip().startswith(str(target))
 
 
+def test_the_wheel_holds_every_data_file_and_the_build_drops_none(installed):
+    target, _, _, log = installed
+    assert "would be ignored" not in log and "absent from the `packages`" not in log, log
+    for folder in ("pipeline/data", "pipeline/lang/cues", "models/default"):
+        shipped = folder.replace("models/", "pipeline/models/")
+        for name in os.listdir(os.path.join(ROOT, folder)):
+            assert os.path.isfile(target / shipped / name), f"{shipped}/{name} not in the wheel"
+
+
 def test_command_line_from_another_folder(installed):
-    target, elsewhere, _ = installed
+    target, elsewhere, _, _ = installed
     _run([sys.executable, str(target / "bin" / "fraudtag"), "pension_campaign_report.txt",
           "-o", "out.jsonl", "-q"], installed)
     [record] = [json.loads(line) for line in

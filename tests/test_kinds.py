@@ -60,3 +60,21 @@ def test_records_carry_the_kind_and_its_scores(tagger, text, kind):
     assert list(record["kind_scores"]) == list(KINDS)
     assert abs(sum(record["kind_scores"].values()) - 1) < 1e-3
     assert max(record["kind_scores"], key=record["kind_scores"].get) == kind
+
+
+def test_each_kinds_length_bands_weigh_alike_with_a_cap():
+    from pipeline.training.kinds import LENGTH_BANDS, MAX_BAND_WEIGHT, length_weights
+    short, medium, long_ = LENGTH_BANDS[0] - 1, LENGTH_BANDS[1] - 1, LENGTH_BANDS[2] + 1
+    # news: eight short items and two long ones; report: long only; other: one long in 99 short
+    lengths = [short] * 8 + [long_] * 2 + [long_] * 5 + [short] * 99 + [medium]
+    kinds = ["news"] * 10 + ["report"] * 5 + ["other"] * 100
+    weights = length_weights(lengths, kinds)
+    assert weights[:8].tolist() == [10 / 2 / 8] * 8 and weights[8:10].tolist() == [10 / 2 / 2] * 2
+    assert weights[10:15].tolist() == [1.0] * 5
+    assert weights[-1] == MAX_BAND_WEIGHT and weights[15] == 100 / 2 / 99
+    assert weights[:10].sum() == 10
+
+
+def test_an_english_text_counts_a_third_of_its_characters():
+    from pipeline.training.kinds import text_length
+    assert text_length("x" * 900, "en") == 300 and text_length("字" * 900, "zh") == 900

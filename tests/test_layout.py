@@ -108,7 +108,9 @@ def test_every_subpackage_is_in_the_wheel():
 
     config = tomllib.loads(pathlib.Path(ROOT, "pyproject.toml").read_text(encoding="utf-8"))
     listed = set(config["tool"]["setuptools"]["packages"])
+    # every folder of code or data, __pycache__ aside
     folders = {"pipeline." + os.path.relpath(folder, ROOT).split(os.sep, 1)[1].replace(os.sep, ".")
                for folder, _, files in os.walk(os.path.join(ROOT, "pipeline"))
-               if "__init__.py" in files and folder != os.path.join(ROOT, "pipeline")}
-    assert folders | {"pipeline", "pipeline.models"} == listed
+               if files and folder != os.path.join(ROOT, "pipeline")
+               and "__pycache__" not in folder}
+    assert folders | {"pipeline", "pipeline.models", "pipeline.models.default"} == listed

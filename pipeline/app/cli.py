@@ -26,6 +26,8 @@ import json
 import os
 import signal
 import sys
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import FraudtagError
@@ -69,7 +71,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--clusters", action="store_true",
                    help="add each record's repost cluster and its size so far, and list the "
                         "largest clusters in --summary and --report (--stream always does)")
-    p.add_argument("--report", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument("--report", metavar="FILE",
+                   help="write a self-contained HTML report; with it (and with --summary) each "
+                        "record carries `evidence`: the cue spans that earned each label")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--stream", action="store_true",
                    help="read JSONL or plain lines from stdin, write one result per line")
@@ -101,6 +105,14 @@ def output_format(output: str, chosen: str | None) -> str:
 
 def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, float]:
     args.format = output_format(args.output, args.format)
+    _check_modes(p, args)
+    _check_numbers(p, args)
+    _check_outputs(p, args)
+    return _alert_rules(p, args.alert)
+
+
+def _check_modes(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Where documents come from: INPUTs, or stdin (--stream), or HTTP (--serve), never two."""
     if not args.inputs and not (args.stream or args.serve):
         p.error("give at least one INPUT (a file, directory, glob or -), or --stream/--serve")
     if args.inputs and (args.serve or args.stream):
@@ -108,25 +120,35 @@ def _check_usage(p: argparse.ArgumentParser, args: argparse.Namespace) -> dict[s
             "--stream reads documents from stdin"
         p.error(f"{mode}, not from INPUTs ({' '.join(args.inputs)}): drop them, or drop "
                 f"{'--serve' if args.serve else '--stream'} to classify them")
+
+
+def _check_numbers(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         p.error(f"--port {args.port}: a port is a number from 0 to 65535 (e.g. 8000)")
     if args.workers < 1:
         p.error("--workers must be at least 1")
+    if args.jobs < 1 or args.batch_size < 1:
+        p.error("--jobs and --batch-size must be at least 1")
+
+
+def _check_outputs(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The output's format fits where it goes, and every output path can be written."""
     if args.resume and (args.output == "-" or args.format == "parquet"):
         p.error("--resume needs -o FILE in jsonl or csv format")
     if args.format == "parquet" and args.output == "-":
         p.error("--format parquet needs -o FILE")
     if args.engine == "spark" and (args.output == "-" or args.format == "csv"):
         p.error("--engine spark needs -o OUTDIR and --format parquet or jsonl")
-    if args.jobs < 1 or args.batch_size < 1:
-        p.error("--jobs and --batch-size must be at least 1")
     outputs = [("-o", args.output), ("--summary", args.summary), ("--report", args.report)]
     for option, path in outputs:
         problem = _unwritable(path) if path and path != "-" and not args.serve else None
         if problem and not (option == "-o" and args.engine == "spark"):  # spark: a folder
             p.error(f"{option} {path}: {problem}; choose a path in a folder you can write to")
+
+
+def _alert_rules(p: argparse.ArgumentParser, items: list[str]) -> dict[str, float]:
     alerts = {}
-    for item in args.alert:
+    for item in items:
         label, _, score = item.partition(":")
         try:
             alerts[label] = float(score)
@@ -207,13 +229,14 @@ def _classify_main(argv: list[str] | None) -> int:
             check_model(model_dir)  # fail here, not on every executor
             gc.enable()
             return run_spark(args.inputs, args.output, model_dir, args.master, args.format,
-                             args.text_field, args.id_field, args.segmenter)
+                             args.text_field, args.id_field, args.segmenter, args.clusters)
         except (FraudtagError, ImportError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
 
     spec = PipelineSpec(model_dir, args.segmenter, args.explain,
-                        signatures=args.clusters or args.stream)
+                        signatures=args.clusters or args.stream,
+                        evidence=bool(args.report or args.summary))
     try:
         # Workers load the model themselves: with -j N this process only checks it.
         model = load_model(model_dir) if args.stream or args.jobs == 1 else None
@@ -265,15 +288,23 @@ def _run_info(model_dir: str, manifest: dict[str, Any], inputs: list[str]) -> di
                       "sha256": manifest.get("model_sha256")}}
 
 
+@dataclass
+class _Tally:
+    """Records written: before this run (--resume) and by it."""
+    earlier: int = 0
+    earlier_errors: int = 0
+    documents: int = 0
+    errors: int = 0
+    done: Counter = field(default_factory=Counter)  # (source, id) -> times already written
+
+
 def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> int:
-    from collections import Counter
     from concurrent.futures import BrokenExecutor  # BrokenProcessPool's base, imported cheaply
 
     from pipeline.app.progress import Progress
     from pipeline.engine.memory import settle
     from pipeline.engine.workers import run_batches
     from pipeline.ingest.readers import read_documents
-    from pipeline.output.writers import dumps, loads, read_output
 
     labels = list(manifest["labels"])
     summary = None
@@ -281,96 +312,114 @@ def _batch(spec, model, manifest: dict[str, Any], args: argparse.Namespace) -> i
         from pipeline.output.report import Summary
 
         summary = Summary(labels, _run_info(spec.model_dir, manifest, args.inputs))
-    # --resume: the records already written count in the summary, the totals and the exit
-    # status. A document is known by its (source, id), the n-th time it occurs: the same id in
-    # two files is two documents, and so is an id a file repeats.
-    done: Counter = Counter()
-    earlier = earlier_errors = 0
     try:
-        for record in read_output(args.output, args.format, labels) if args.resume else ():
-            done[(record["source"], record["id"])] += 1
-            earlier += 1
-            earlier_errors += "error" in record
-            if summary:
-                summary.add(record)
+        tally = _resumed(args, labels, summary)
     except FraudtagError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     append = bool(args.resume and os.path.exists(args.output) and os.path.getsize(args.output))
     progress = Progress(args.inputs, enabled=not args.quiet and sys.stderr.isatty())
     settle()
-
-    def todo(docs):
-        for doc in docs:
-            key = (doc.source, doc.id)
-            if done[key]:
-                done[key] -= 1
-                continue
-            yield doc
-
     docs = read_documents(args.inputs, args.text_field, args.id_field, args.split_reports,
                           ocr=args.ocr)
-    docs = progress.track(todo(docs))
+    docs = progress.track(_not_done(docs, tally.done))
+
     def make_local():  # reuse the model this process has loaded, if it has
         from pipeline.engine.stages import Pipeline  # here: with -j N this process runs no stage
 
         return Pipeline(model, segmenter=args.segmenter, explain=args.explain,
-                        signatures=spec.signatures) if model else spec.build()
+                        signatures=spec.signatures, evidence=spec.evidence) if model \
+            else spec.build()
 
     monitor = _monitor({}) if args.clusters else None
-    documents = errors = 0
-    # records are decoded only when something reads them; else lines are written as they are
-    records = summary is not None or args.format != "jsonl" or monitor is not None
     with contextlib.ExitStack() as stack:
         writer = _open_writer(args, labels, stack, append)
         batches = stack.enter_context(contextlib.closing(
             run_batches(docs, spec, args.jobs, args.batch_size, make_local)))
         try:
-            for batch in batches:
-                for result in batch:
-                    record = loads(result.line) if records else None
-                    line = result.line
-                    if monitor and result.signature:
-                        record = monitor.observe(record, result.signature, result.excerpt)
-                        line = dumps(record)
-                    if args.format == "jsonl":
-                        writer.write_line(line)
-                    else:
-                        writer.write(record)
-                    if summary:
-                        summary.add(record)
-                    documents += 1
-                    errors += result.failed
-                writer.flush()  # a killed run keeps every finished batch
+            _write_results(batches, writer, summary, monitor, args.format, tally)
         except BrokenExecutor as e:
             progress.close()
-            print(f"error: the worker processes stopped ({e}); {documents} documents were "
-                  "written; rerun with --resume, or with -j 1 to see the cause",
+            print(f"error: the worker processes stopped ({e}); {tally.documents} documents "
+                  "were written; rerun with --resume, or with -j 1 to see the cause",
                   file=sys.stderr)
             return 1
         except (KeyboardInterrupt, Terminated) as e:
             progress.close()
             stack.close()  # the workers stopped and the output complete before saying so
             how, status = ("terminated", 143) if isinstance(e, Terminated) else ("interrupted", 130)
-            print(f"{how}: {documents} documents written{_resume_hint(args)}", file=sys.stderr)
+            print(f"{how}: {tally.documents} documents written{_resume_hint(args)}",
+                  file=sys.stderr)
             return status
     progress.close()
-    earlier_note = f" ({earlier} already done)" if earlier else ""
-    print(f"{earlier + documents} documents, {earlier_errors + errors} errors{earlier_note}",
-          file=sys.stderr)
+    earlier_note = f" ({tally.earlier} already done)" if tally.earlier else ""
+    print(f"{tally.earlier + tally.documents} documents, "
+          f"{tally.earlier_errors + tally.errors} errors{earlier_note}", file=sys.stderr)
     if summary:
-        data = summary.to_dict()
-        if monitor:
-            data["clusters"] = [cluster.to_record() for cluster in monitor.clusters.top(20)]
-        if args.summary:
-            with open(args.summary, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=2)
-        if args.report:
-            from pipeline.output.report import render_html
+        _write_summary(summary, monitor, args)
+    return 3 if tally.errors or tally.earlier_errors else 0
 
-            with open(args.report, "w", encoding="utf-8") as f:
-                f.write(render_html(data))
-    return 3 if errors or earlier_errors else 0
+
+def _resumed(args: argparse.Namespace, labels: list[str], summary) -> _Tally:
+    """With --resume, the records already written: they count in the summary, the totals and
+    the exit status. A document is known by its (source, id), the n-th time it occurs: the same
+    id in two files is two documents, and so is an id a file repeats."""
+    from pipeline.output.writers import read_output
+
+    tally = _Tally()
+    for record in read_output(args.output, args.format, labels) if args.resume else ():
+        tally.done[(record["source"], record["id"])] += 1
+        tally.earlier += 1
+        tally.earlier_errors += "error" in record
+        if summary:
+            summary.add(record)
+    return tally
+
+
+def _not_done(docs, done: Counter):
+    for doc in docs:
+        key = (doc.source, doc.id)
+        if done[key]:
+            done[key] -= 1
+            continue
+        yield doc
+
+
+def _write_results(batches, writer, summary, monitor, output_format: str, tally: _Tally) -> None:
+    from pipeline.output.writers import dumps, loads
+
+    # records are decoded only when something reads them; else lines are written as they are
+    records = summary is not None or output_format != "jsonl" or monitor is not None
+    for batch in batches:
+        for result in batch:
+            record = loads(result.line) if records else None
+            line = result.line
+            if monitor and result.signature:
+                record = monitor.observe(record, result.signature, result.excerpt)
+                line = dumps(record)
+            if output_format == "jsonl":
+                writer.write_line(line)
+            else:
+                writer.write(record)
+            if summary:
+                summary.add(record)
+            tally.documents += 1
+            tally.errors += result.failed
+        writer.flush()  # a killed run keeps every finished batch
+
+
+def _write_summary(summary, monitor, args: argparse.Namespace) -> None:
+    data = summary.to_dict()
+    if monitor:
+        data["clusters"] = [cluster.to_record() for cluster in monitor.clusters.top(20)]
+    if args.summary:
+        with open(args.summary, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=2)
+    if args.report:
+        from pipeline.output.report import render_html
+
+        with open(args.report, "w", encoding="utf-8") as f:
+            f.write(render_html(data))
 
 
 def _resume_hint(args: argparse.Namespace) -> str:

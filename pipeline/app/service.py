@@ -120,8 +120,19 @@ _LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # an escaped surrogate in th
 
 def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
     """Documents from a request body, and whether the body was a list of them."""
-    from pipeline.document import Document
+    payload = _json_body(body)
+    many = isinstance(payload, dict) and "documents" in payload
+    items = payload["documents"] if many else [payload]
+    if not isinstance(items, list) or not items:
+        raise HTTPProblem(422, '"documents" must be a non-empty list of {"id", "text"} objects')
+    if len(items) > max_documents:
+        raise HTTPProblem(413, f"{len(items)} documents in one request; the limit is "
+                          f"{max_documents} (FRAUDTAG_MAX_DOCUMENTS): split the request")
+    return [_document(item, n, many) for n, item in enumerate(items)], many
 
+
+def _json_body(body: bytes) -> Any:
+    """The body as JSON: UTF-8, not nested too deep, valid, and with no lone surrogate."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -142,23 +153,19 @@ def _parse(body: bytes, max_documents: int) -> tuple[list, bool]:
             raise HTTPProblem(422, "the body holds a lone surrogate escape (e.g. \\ud800), "
                               f"which is no character ({e.reason}); send valid Unicode text"
                               ) from None
-    many = isinstance(payload, dict) and "documents" in payload
-    items = payload["documents"] if many else [payload]
-    if not isinstance(items, list) or not items:
-        raise HTTPProblem(422, '"documents" must be a non-empty list of {"id", "text"} objects')
-    if len(items) > max_documents:
-        raise HTTPProblem(413, f"{len(items)} documents in one request; the limit is "
-                          f"{max_documents} (FRAUDTAG_MAX_DOCUMENTS): split the request")
-    docs = []
-    for n, item in enumerate(items):
-        where = f"documents[{n}]" if many else "the body"
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise HTTPProblem(422, f'{where} needs a "text" string field')
-        if not item["text"].strip():
-            raise HTTPProblem(422, f'{where}: "text" is empty')
-        meta = {k: v for k, v in item.items() if k not in ("id", "text")}
-        docs.append(Document(str(item.get("id", n)), "http", item["text"], meta))
-    return docs, many
+    return payload
+
+
+def _document(item: Any, n: int, many: bool):
+    from pipeline.document import Document
+
+    where = f"documents[{n}]" if many else "the body"
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise HTTPProblem(422, f'{where} needs a "text" string field')
+    if not item["text"].strip():
+        raise HTTPProblem(422, f'{where}: "text" is empty')
+    meta = {k: v for k, v in item.items() if k not in ("id", "text")}
+    return Document(str(item.get("id", n)), "http", item["text"], meta)
 
 
 def _too_deep(text: str) -> bool:
@@ -183,56 +190,79 @@ def create_app(settings: dict[str, Any] | None = None):
     """The FastAPI application, with the model loaded and warmed up at start."""
     from fastapi_offline import FastAPIOffline  # Swagger UI and ReDoc assets in the package
 
-    from pipeline.app.monitor import Monitor
-    from pipeline.cluster.reposts import RepostClusters
-    from pipeline.engine.memory import settle
-    from pipeline.engine.stages import Pipeline
     from pipeline.model.store import load_model
-    from pipeline.output.writers import dumps
 
     settings = resolve(settings)
-    max_body, body_timeout = settings["max_body_bytes"], settings["timeout_body"]
-    max_documents = settings["max_documents"]
-    token = settings["token"].encode("utf-8")
     model = load_model(model_dir(settings["model"]))
     state: dict[str, Any] = {}
+    app = FastAPIOffline(title="fraudtag",
+                         version=model.manifest.get("format_version", 1).__str__(),
+                         description=__doc__, lifespan=_lifespan(model, settings, state))
+    _add_error_handlers(app)
+    _add_read_routes(app, model, state)
+    # A plain Starlette route: the handler reads and checks its own body, so FastAPI's
+    # per-request parameter machinery would be spent for nothing (a tenth of the throughput).
+    # Its OpenAPI entry is written by hand.
+    app.add_route("/v1/classify", _classify_handler(settings, state), methods=["POST"])
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generated()
+            schema["paths"]["/v1/classify"] = CLASSIFY_OPENAPI
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
+    return app
+
+
+def _lifespan(model, settings: dict[str, Any], state: dict[str, Any]):
+    """At start: the pipeline warmed up on one document, and the batcher that shares it."""
+    from pipeline.app.monitor import Monitor
+    from pipeline.cluster.reposts import RepostClusters
+    from pipeline.document import Document
+    from pipeline.engine.memory import settle
+    from pipeline.engine.stages import Pipeline
 
     @asynccontextmanager
     async def lifespan(app):
         pipeline = Pipeline(model, segmenter=settings["segmenter"], signatures=True)
-        from pipeline.document import Document
-
         pipeline.run([Document("warm-up", "start", "启动预热：防范电信网络诈骗。Warm-up text.")])
         settle()
         state["batcher"] = Batcher(pipeline, Monitor(
             clusters=RepostClusters(window=settings["cluster_window"])))
         yield
 
-    app = FastAPIOffline(title="fraudtag",
-                         version=model.manifest.get("format_version", 1).__str__(),
-                         description=__doc__, lifespan=lifespan)
+    return lifespan
 
-    def problem(status: int, message: str) -> JSONResponse:
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+
+def _problem(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+
+
+def _add_error_handlers(app) -> None:
+    """Every failure answers in the one error shape, never as text/plain."""
 
     @app.exception_handler(HTTPProblem)
-    async def _problem(request: Request, exc: HTTPProblem):
-        return problem(exc.status, exc.message)
+    async def _expected(request: Request, exc: HTTPProblem):
+        return _problem(exc.status, exc.message)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
-        # any other failure still answers in the one error shape, not as text/plain
-        return problem(500, f"internal error ({type(exc).__name__}); the request was not "
-                       "processed: retry, and report it if it persists")
+        return _problem(500, f"internal error ({type(exc).__name__}); the request was not "
+                        "processed: retry, and report it if it persists")
 
     @app.exception_handler(404)
     async def _not_found(request: Request, exc):
-        return problem(404, f"no endpoint {request.url.path}; see /docs")
+        return _problem(404, f"no endpoint {request.url.path}; see /docs")
 
     @app.exception_handler(405)
     async def _method(request: Request, exc):
-        return problem(405, f"{request.method} is not allowed on {request.url.path}; see /docs")
+        return _problem(405, f"{request.method} is not allowed on {request.url.path}; see /docs")
 
+
+def _add_read_routes(app, model, state: dict[str, Any]) -> None:
     @app.get("/v1/health")
     async def health() -> dict[str, Any]:
         return {"status": "ok", "labels": model.labels}
@@ -248,12 +278,16 @@ def create_app(settings: dict[str, Any] | None = None):
             raise HTTPProblem(422, f"top={top}: ask for 1 to 1000 clusters")
         return {"clusters": [c.to_record() for c in state["batcher"].monitor.clusters.top(top)]}
 
+
+def _classify_handler(settings: dict[str, Any], state: dict[str, Any]):
+    from pipeline.output.writers import dumps
+
+    max_body, body_timeout = settings["max_body_bytes"], settings["timeout_body"]
+    max_documents = settings["max_documents"]
+    token = settings["token"].encode("utf-8")
+
     async def classify(request: Request):
-        if token and not hmac.compare_digest(  # constant time: no guessing it byte by byte
-                request.headers.get("authorization", "").encode("utf-8", "replace"),
-                b"Bearer " + token):
-            raise HTTPProblem(401, "missing or wrong bearer token: send the header "
-                              "'Authorization: Bearer <FRAUDTAG_TOKEN>'")
+        _check_token(request, token)
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_body:
             raise HTTPProblem(413, f"body of {declared} bytes; the limit is {max_body} "
@@ -269,21 +303,15 @@ def create_app(settings: dict[str, Any] | None = None):
         # our records are plain JSON already: skip FastAPI's field-by-field jsonable_encoder
         return Response(dumps(payload), media_type="application/json")
 
-    # A plain Starlette route: the handler reads and checks its own body, so FastAPI's
-    # per-request parameter machinery would be spent for nothing (a tenth of the throughput).
-    # Its OpenAPI entry is written by hand below.
-    app.add_route("/v1/classify", classify, methods=["POST"])
-    generated = app.openapi
+    return classify
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = generated()
-            schema["paths"]["/v1/classify"] = CLASSIFY_OPENAPI
-            app.openapi_schema = schema
-        return app.openapi_schema
 
-    app.openapi = openapi
-    return app
+def _check_token(request: Request, token: bytes) -> None:
+    if token and not hmac.compare_digest(  # constant time: no guessing it byte by byte
+            request.headers.get("authorization", "").encode("utf-8", "replace"),
+            b"Bearer " + token):
+        raise HTTPProblem(401, "missing or wrong bearer token: send the header "
+                          "'Authorization: Bearer <FRAUDTAG_TOKEN>'")
 
 
 async def _read_body(request: Request, max_body: int) -> bytes:

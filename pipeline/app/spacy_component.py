@@ -6,6 +6,7 @@
     doc = nlp("冒充客服退款诈骗，已追回损失10万元")
     doc.cats                                      # every label's score
     doc._.fraud_labels                            # the labels at or above their threshold
+    doc._.fraud_kind, doc._.fraud_kind_scores     # scam / warning / news / report / other
     for span in doc.spans["measures"]:            # label_: the measure type
         span._.count, span._.qualifier, span._.unit
 
@@ -31,10 +32,14 @@ for _field in MEASURE_FIELDS:
         Span.set_extension(_field, default=None)
 if not Doc.has_extension("fraud_labels"):
     Doc.set_extension("fraud_labels", default=[])
+for _field in ("fraud_kind", "fraud_kind_scores"):  # None with a model that has no kinds
+    if not Doc.has_extension(_field):
+        Doc.set_extension(_field, default=None)
 
 
 class FraudtagComponent:
-    """Sets doc.cats, doc._.fraud_labels and the span group doc.spans["measures"]."""
+    """Sets doc.cats, doc._.fraud_labels, doc._.fraud_kind, doc._.fraud_kind_scores and the
+    span group doc.spans["measures"]."""
 
     def __init__(self, tagger: Tagger, batch_size: int = 64) -> None:
         self.tagger = tagger
@@ -61,9 +66,12 @@ class FraudtagComponent:
     def _annotate(doc: Doc, record: dict[str, Any]) -> Doc:
         if "error" in record:  # a text that could not be analysed: nothing to set
             doc.cats, doc._.fraud_labels, doc.spans[SPAN_KEY] = {}, [], []
+            doc._.fraud_kind = doc._.fraud_kind_scores = None
             return doc
         doc.cats = dict(record["scores"])
         doc._.fraud_labels = list(record["labels"])
+        doc._.fraud_kind = record.get("kind")
+        doc._.fraud_kind_scores = dict(record["kind_scores"]) if "kind_scores" in record else None
         spans = []
         for measure in record["measures"]:
             span = doc.char_span(measure["start"], measure["end"], label=measure["type"],

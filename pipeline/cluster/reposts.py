@@ -33,6 +33,17 @@ _ROW_WEIGHTS = np.array([1_000_003 ** k for k in range(ROWS)], dtype=np.uint64)
 _KEEP_BELOW = 0.95  # a near-duplicate this similar to its match adds nothing to the index
 
 
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """One key per LSH band (BANDS uint64 values): the band's ROWS values hashed together."""
+    rows = sig[:BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
+    return rows @ _ROW_WEIGHTS
+
+
+def cluster_id(sig: np.ndarray) -> str:
+    """The id of a cluster whose representative (first member) has the signature `sig`."""
+    return "c" + hashlib.sha1(sig.tobytes()).hexdigest()[:12]
+
+
 @dataclass
 class Cluster:
     id: str
@@ -76,9 +87,9 @@ class RepostClusters:
         else:
             match, similarity = self._nearest(sig)
             if match is None:
-                cluster_id = "c" + hashlib.sha1(key).hexdigest()[:12]
-                cluster = self.clusters.setdefault(cluster_id, Cluster(
-                    cluster_id, " ".join(text.split())[:self.text_chars], seen))
+                new_id = cluster_id(sig)
+                cluster = self.clusters.setdefault(new_id, Cluster(
+                    new_id, " ".join(text.split())[:self.text_chars], seen))
             else:
                 cluster = self.clusters[match]
             if similarity < _KEEP_BELOW:
@@ -96,9 +107,7 @@ class RepostClusters:
 
     @staticmethod
     def _bands_of(sig: np.ndarray) -> list[int]:
-        """One key per band: its ROWS values hashed together, with numpy."""
-        rows = sig[:BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
-        return (rows @ _ROW_WEIGHTS).tolist()
+        return band_keys(sig).tolist()
 
     def _nearest(self, sig: np.ndarray) -> tuple[str | None, float]:
         candidates = {slot for band, key in zip(self._bands, self._bands_of(sig))

@@ -20,16 +20,23 @@ if TYPE_CHECKING:
 
 
 MAX_MEASURES = 2000  # per document: more means a compilation, and a record too large to use
+EVIDENCE_CONTEXT = 24  # characters of text shown either side of an evidence cue
+
+
+def _context(text: str) -> str:
+    """Text beside a cue, its line breaks and runs of spaces made single spaces."""
+    return " ".join(text.split()) if text.strip() else ""
 
 
 class Pipeline:
     def __init__(self, model: FraudModel | None = None, segmenter: str = "rjieba",
-                 measures: bool = True, explain: bool = False, signatures: bool = False
-                 ) -> None:
+                 measures: bool = True, explain: bool = False, signatures: bool = False,
+                 evidence: bool = False) -> None:
         self.model = model
         self.tokenizer = Tokenizer(segmenter)
         self.measures = measures
         self.explain = explain
+        self.evidence = evidence  # each label's cue spans on the record (the HTML report's)
         self.signatures = signatures  # MinHash signatures, for repost clusters
 
     def prepare(self, doc: Document) -> Document:
@@ -74,6 +81,8 @@ class Pipeline:
                 doc.kind = self.model.kinds[int(kind_row.argmax())]
             if self.explain:
                 doc.explanation = {label: self._explain(doc, label) for label in labels}
+            if self.evidence:
+                doc.evidence = {label: self._evidence(doc, label) for label in labels}
 
     def _explain(self, doc: Document, label: str) -> dict:
         terms = self.model.term_contributions(doc, label)
@@ -87,11 +96,18 @@ class Pipeline:
                 start, end = doc.original_span(*spans[i])
                 sentences.append({"text": doc.text[start:end], "start": start, "end": end,
                                   "score": round(float(scores[i]), 4)})
-        evidence = []
-        for start, end in self.model.evidence(doc, label):  # the cues that let the label out
+        return {"terms": terms, "sentences": sentences, "evidence": self._evidence(doc, label)}
+
+    def _evidence(self, doc: Document, label: str) -> list[dict]:
+        """The cues of `label` that let it out, as spans of the original text, each with up to
+        EVIDENCE_CONTEXT characters of text either side (`before`, `after`)."""
+        found = []
+        for start, end in self.model.evidence(doc, label):
             start, end = doc.original_span(start, end)
-            evidence.append({"text": doc.text[start:end], "start": start, "end": end})
-        return {"terms": terms, "sentences": sentences, "evidence": evidence}
+            found.append({"text": doc.text[start:end], "start": start, "end": end,
+                          "before": _context(doc.text[max(0, start - EVIDENCE_CONTEXT):start]),
+                          "after": _context(doc.text[end:end + EVIDENCE_CONTEXT])})
+        return found
 
     def _extract(self, doc: Document) -> None:
         measures, warnings = [], []

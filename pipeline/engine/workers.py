@@ -32,6 +32,7 @@ class PipelineSpec:
     explain: bool = False
     measures: bool = True
     signatures: bool = False
+    evidence: bool = False  # each label's cue spans on the record (for --report)
 
     def build(self):
         from pipeline.engine.stages import Pipeline
@@ -39,7 +40,7 @@ class PipelineSpec:
 
         return Pipeline(load_model(self.model_dir), segmenter=self.segmenter,
                         measures=self.measures, explain=self.explain,
-                        signatures=self.signatures)
+                        signatures=self.signatures, evidence=self.evidence)
 
 
 _WORKER_PIPELINE = None

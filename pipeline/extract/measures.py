@@ -9,6 +9,7 @@ before it gives the action and the object, and these give the type.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -17,6 +18,7 @@ from pipeline.extract.numerals import Number, parse_en, parse_zh, parse_zh_range
 from pipeline.lang import en, zh
 
 TYPES = ("publicity", "inspection", "enforcement", "organization", "other")
+QUALIFIERS = ("exact", "more_than", "about", "at_least", "less_than", "range")
 RATES = frozenset({"%", "百分点", "个百分点"})  # units that do not add up across measures
 _CJK_AT = re.compile(r"[\u4e00-\u9fff]")
 _CN_START = frozenset("零〇一二两三四五六七八九十廿卅")
@@ -102,41 +104,91 @@ def _drop_headline_repeats(view: str, measures: list[Measure]) -> list[Measure]:
             if m.start > title_end or m.count is None or (m.count, m.unit) not in body]
 
 
+@dataclass(slots=True)
+class _ZhHit:
+    """A MEASURE match (number, second number of a range, unit, qualifier after it) and the
+    context that decides whether it is a count."""
+
+    view: str
+    s: int
+    e: int
+    num_text: str
+    num2: str | None
+    unit: str | None
+    post: str
+    left: str  # the _LEFT characters before the number
+    is_cn: bool  # written in Chinese numerals
+    none_case: bool  # 未发现1起: a count of none
+
+
+def _zh_hit(view: str, m: re.Match, groups: tuple[str | None, ...]) -> _ZhHit:
+    num_text, num2, unit, post = groups
+    s, e = m.span()
+    left = view[max(0, s - _LEFT):s]
+    none_case = bool(unit and num_text in ("1", "一") and zh.NONE_LEFT.search(left))
+    return _ZhHit(view, s, e, num_text, num2, unit, post or "", left,
+                  num_text[0] in _CN_START, none_case)
+
+
 def _zh_measure(view: str, m: re.Match, groups: tuple[str | None, ...], warnings: list[str],
                 prev: Measure | None) -> Measure | None:
     """The Measure of a MEASURE match (its `groups` num, num2, unit and post) that has a unit
     or an amount in 万/亿 (_extract_zh skips the rest), or None when its context says it is
     no count."""
-    num_text, num2, unit, post = groups
-    post = post or ""
-    s, e = m.span()
-    left = view[max(0, s - _LEFT):s]
-    is_cn = num_text[0] in _CN_START
-    none_case = bool(unit and num_text in ("1", "一") and zh.NONE_LEFT.search(left))
-    if _zh_rejected(view, s, e, num_text, unit, post, left, is_cn, none_case):
+    hit = _zh_hit(view, m, groups)
+    if _zh_rejected(hit):
         return None
-    number = parse_zh_range(num_text, num2) if num2 else _parse_zh(num_text)
-    if number is None or (number.garbled and is_cn):
-        return None  # no number, or numeral characters that are no numeral (一一, 三四十)
+    number = _zh_number(hit, m, warnings)
+    if number is None:
+        return None
+    counted = _zh_count(hit, m, number)
+    if counted is None:
+        return None
+    return _zh_placed(hit, number, counted, prev)
+
+
+def _zh_number(hit: _ZhHit, m: re.Match, warnings: list[str]) -> Number | None:
+    """The Number of the hit, None when it is no numeral (一一, 三四十); a garbled one in
+    digits warns."""
+    number = parse_zh_range(hit.num_text, hit.num2) if hit.num2 else _parse_zh(hit.num_text)
+    if number is None or (number.garbled and hit.is_cn):
+        return None
     if number.garbled:
-        warnings.append(f"unreadable number {m.group()!r} at {s}: count left empty")
-    if unit is None:
-        unit = _zh_bare_money(view, m, left)
-    if unit is None or _zh_article(num_text, unit, post, left, is_cn, none_case):
+        warnings.append(f"unreadable number {m.group()!r} at {hit.s}: count left empty")
+    return number
+
+
+def _zh_count(hit: _ZhHit, m: re.Match, number: Number
+              ) -> tuple[str, int | float | None, int | float | None] | None:
+    """(unit, count, count_max) of the hit, or None when it is an article, a modifier, a
+    price or a promise; sets hit.unit for a bare amount of money."""
+    if hit.unit is None:
+        hit.unit = _zh_bare_money(hit.view, m, hit.left)
+    if hit.unit is None or _zh_article(hit):
         return None
-    if num_text in ("两", "二") and _zh_modifier(view, e, left, post):
+    if hit.num_text in ("两", "二") and _zh_modifier(hit):
         return None  # 在两次整治行动中, 停牌的两名导游: a modifier, not a reported count
-    unit, count, count_max = _zh_unit(unit, number)
-    if unit is None or _zh_not_a_result(view, e, unit, count, left, post):
+    unit, count, count_max = _zh_unit(hit.unit, number)
+    if unit is None or _zh_not_a_result(hit, unit, count):
         return None
-    if none_case:
+    if hit.none_case:
         count = 0
-    if unit == "元" and (currency := zh.CURRENCY_LEFT.search(left)):
+    if unit == "元" and (currency := zh.CURRENCY_LEFT.search(hit.left)):
         unit = zh.CURRENCY_NAMES[currency.group(1)]
+    return unit, count, count_max
+
+
+def _zh_placed(hit: _ZhHit, number: Number,
+               counted: tuple[str, int | float | None, int | float | None],
+               prev: Measure | None) -> Measure | None:
+    """The Measure with its qualifier, action and object from the clause around the hit, or
+    None when the clause reports no result (a plan, the situation)."""
+    view, s, e = hit.view, hit.s, hit.e
+    unit, count, count_max = counted
     start = s
-    pre = zh.PRE_QUALIFIER.search(left)
+    pre = zh.PRE_QUALIFIER.search(hit.left)
     if pre:
-        start = s - (len(left) - pre.start())
+        start = s - (len(hit.left) - pre.start())
     action, obj, clause_start = _zh_clause(view, start)
     if zh.NOT_RESULT.search(view, clause_start, s):
         return None
@@ -151,12 +203,13 @@ def _zh_measure(view: str, m: re.Match, groups: tuple[str | None, ...], warnings
         # 查处案件5起，游客满意度达96%, is no item of its list)
         action = prev.action
     return Measure(_zh_type(action, obj, unit), action, obj, count, count_max,
-                   _zh_qualifier(number, pre, post), unit, min(clause_start, start), e)
+                   _zh_qualifier(number, pre, hit.post), unit, min(clause_start, start), e)
 
 
-def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
+def _zh_modifier(hit: _ZhHit) -> bool:
     """Return whether 两+unit modifies a noun in a clause that reports nothing done to it."""
-    if post or not _CJK_AT.match(view, e) or left.endswith("有"):
+    view, e, left = hit.view, hit.e, hit.left
+    if hit.post or not _CJK_AT.match(view, e) or left.endswith("有"):
         return False
     if zh.PRE_QUALIFIER.search(left) or zh.ACTION_BEFORE.search(left):
         return False
@@ -164,33 +217,34 @@ def _zh_modifier(view: str, e: int, left: str, post: str) -> bool:
     return "被" not in rest and not zh.ACTION.search(rest)
 
 
-def _zh_rejected(view: str, s: int, e: int, num_text: str, unit: str | None, post: str,
-                 left: str, is_cn: bool, none_case: bool) -> bool:
+def _zh_rejected(hit: _ZhHit) -> bool:
     """Return whether the context makes the number no count (code, phone, ordinal, idiom)."""
+    view, s, e, num_text, left = hit.view, hit.s, hit.e, hit.num_text, hit.left
     if zh.LEFT_EXCLUDE.search(left):
         return True
     if num_text.isdigit() and len(num_text) >= 3 and zh.PHONE_LEFT.search(left):
         return True  # 拨打96110, 热线12345
-    if is_cn and not none_case and (zh.LEFT_EXCLUDE_CN.search(left) or _in_idiom(view, s, e)):
+    if hit.is_cn and not hit.none_case and (zh.LEFT_EXCLUDE_CN.search(left)
+                                            or _in_idiom(view, s, e)):
         return True
     # 一件件, 一场场: a reduplicated measure word
-    return bool(unit and e < len(view) and view[e - 1] == view[e] and not post)
+    return bool(hit.unit and e < len(view) and view[e - 1] == view[e] and not hit.post)
 
 
-def _zh_article(num_text: str, unit: str, post: str, left: str, is_cn: bool,
-                none_case: bool) -> bool:
+def _zh_article(hit: _ZhHit) -> bool:
     """Return whether 一 is an article (一名男子, 一家公司) rather than a count, or 分 a time."""
+    unit, left = hit.unit, hit.left
     if unit == "分" and re.search(r"[时点:]$", left):
         return True  # 10时30分
-    return (is_cn and num_text == "一" and not post and not none_case
+    return (hit.is_cn and hit.num_text == "一" and not hit.post and not hit.none_case
             and not zh.PRE_QUALIFIER.search(left)
             and not (unit in ("名", "人") and zh.ACTION_BEFORE.search(left)))
 
 
-def _zh_not_a_result(view: str, e: int, unit: str, count: float | None, left: str,
-                     post: str) -> bool:
+def _zh_not_a_result(hit: _ZhHit, unit: str, count: float | None) -> bool:
     """Return whether a money amount or rate is a price, a promised return or a statute."""
-    right = view[e:e + 16]
+    left, post = hit.left, hit.post
+    right = hit.view[hit.e:hit.e + 16]
     if zh.RIGHT_EXCLUDE.match(right):
         return True
     if unit == "分" and zh.INTEREST_LEFT.search(left):
@@ -405,18 +459,54 @@ class _EnglishScan:
 
 def _extract_en(view: str, warnings: list[str]) -> list[Measure]:
     out: list[Measure] = []
+    seen: list[Measure] = []
+    counts: set[int | float | None] = set()  # the values of `seen`
     pos = 0
     scan = _EnglishScan(view)
     while True:
         m = scan.search(pos)
         if m is None:
-            return out
+            return _drop_repeated_lines(view, out)
         if m.group("num2") and not _en_range_ok(m):
             m = en.MEASURE_SINGLE.match(view, m.start())
-        measure = _en_measure(view, m, warnings, out)
+        measure = _en_measure(view, m, warnings, seen)
         if measure is not None:
-            out.append(measure)
+            seen.append(measure)  # a restated figure still names the noun of what follows
+            if not _en_restated(view, m, measure, counts):
+                out.append(measure)
+            counts.add(measure.count)
         pos = max(m.end(), m.start() + 1)
+
+
+def _drop_repeated_lines(view: str, measures: list[Measure]) -> list[Measure]:
+    """Drop the measures of a line that repeats an earlier line word for word (a scraped page
+    repeats its headline under it, or in a list of links at its end)."""
+    if not measures:
+        return measures
+    seen: set[str] = set()
+    repeats: list[tuple[int, int]] = []
+    pos = 0
+    for line in view.split("\n"):
+        key = line.strip()
+        if len(key) >= _MIN_REPEATED_LINE:
+            if key in seen:
+                repeats.append((pos, pos + len(line)))
+            seen.add(key)
+        pos += len(line) + 1
+    if not repeats:
+        return measures
+    starts = [a for a, _ in repeats]
+    return [m for m in measures if not _within_one(repeats, starts, m)]
+
+
+def _within_one(spans: list[tuple[int, int]], starts: list[int], m: Measure) -> bool:
+    """Return whether `m` lies within one of `spans` (sorted, disjoint; `starts` their
+    starts): a binary search, so a page of many repeated lines stays linear-ish."""
+    i = bisect_right(starts, m.start) - 1
+    return i >= 0 and m.end <= spans[i][1]
+
+
+_MIN_REPEATED_LINE = 24  # shorter lines ("Total: 12") repeat by chance
 
 
 def _en_range_ok(m: re.Match) -> bool:
@@ -429,130 +519,270 @@ def _en_range_ok(m: re.Match) -> bool:
                 and low.value <= high.value)
 
 
+@dataclass(slots=True)
+class _EnHit:
+    """A MEASURE match and the text around it."""
+
+    view: str
+    m: re.Match
+    s: int
+    e: int
+    left: str  # the 40 characters before the number
+    cur: str | None  # currency before the number ($, HK$, RMB)
+    raw_tail: str  # currency or percent after it, as written
+    tail: str  # the same, stripped and lower-cased
+    num: str
+    word: str  # _word_before(view, s)
+    glued: bool  # _en_glued: a letter, digit or + right after the number
+
+
 def _en_measure(view: str, m: re.Match, warnings: list[str], found: list[Measure]
                 ) -> Measure | None:
     """The Measure of a MEASURE match, or None; `found` holds the document's measures so far."""
     s, e = m.span()
-    prev = found[-1] if found else None
     if e == s:
         return None
-    left = view[max(0, s - 40):s]
-    cur, raw_tail = m.group("cur"), m.group("tail") or ""
-    tail = raw_tail.strip(" -").lower()
-    num = m.group("num")
-    # the left-anchored patterns are searched over the few characters they can span (the
-    # view's whitespace runs are single characters): tried at 40 positions they cost a
-    # third of English extraction
-    if not cur and (_en_left_excluded(view, s)
-                    or en.AGE_RANGE_LEFT.search(view, max(0, s - 30), s)):
+    raw_tail = m.group("tail") or ""
+    hit = _EnHit(view, m, s, e, view[max(0, s - 40):s], m.group("cur"), raw_tail,
+                 raw_tail.strip(" -").lower(), m.group("num"), _word_before(view, s),
+                 _en_glued(view, m, raw_tail))
+    if _en_context_rejected(hit) or _en_shape_rejected(hit):
         return None
-    if not cur and not raw_tail and en.THE_LEFT.search(view, max(0, s - 16), s):
-        return None  # the 23 cases: restated
-    if num.lower() == "one" and not en.ACTION_BEFORE.search(left):
-        return None  # "one" is mostly an article: one case, one-click, "one card, one file"
-    if raw_tail.startswith("-") and not raw_tail.startswith("- "):
-        return None  # a compound adjective: a "99-yuan" tour
-    nxt = view[e:e + 2]
-    if not raw_tail and nxt[:1] == "-" and nxt[1:].isalpha():
-        return None  # two-card sellers, 5-day trip
-    glued = None
-    if e < len(view) and (view[e].isalnum() or view[e] in "+") and not raw_tail \
-            and num[-1].isdigit() and not m.group("scale") \
-            and not re.match(r"[\d,+]*kloc-\d|[\d,]*\+", view[e:e + 12]):
-        glued = en.GLUED_NOUN.match(view, e)
-        if glued is None or glued.group().lower() not in _EN_NOUNS:
-            return None  # part of a longer token (3G, 5th, 10am)
-    digits_only = num.isdigit()
-    if digits_only and not cur and not tail and (len(num) >= 5 or (
-            len(num) == 4 and 1900 <= int(num) <= 2099)):
-        return None  # a year (2021 campaign) or a hotline (12301 platform)
-    number = _en_number(view, m, cur, tail, warnings)
+    number = _en_number(view, m, hit.cur, hit.tail, warnings)
     if number is None:
         return None
+    glued = _en_glued_noun(hit)
     if glued is not None:  # arrested 10Men
         unit, obj, end = glued.group().lower(), glued.group(), glued.end()
     else:
-        unit, obj, end = _en_unit(view, m, cur, tail)
-    if unit in en.PLACES and en.PLACE_LEFT.search(left):
-        return None
-    if unit is None and en.LIST_MARKER.match(view, e) and en.LINE_START.search(left):
-        return None
-    if unit is None and (number.garbled or (number.redacted and len(num) > 1)):
-        return Measure("other", None, None, None, None, "exact", None, s, e)
-    if unit is None and en.PEOPLE_LEFT.search(left) and en.PEOPLE_RIGHT.match(view, e):
-        unit = "people"
+        unit, obj, end = _en_unit(view, m, hit.cur, hit.tail)
     if unit is None:
-        label = en.LABEL_LEFT.search(left) or en.OF_THE_NOUN.match(view, e)
-        if label:
-            unit = label.group("noun").lower()
-    if unit is None and view[e:e + 1] == ")" and not m.group("num2") \
-            and (number.value or 0) >= 10 and (bracket := en.BRACKET_LEFT.search(left)) \
-            and bracket.group("noun").lower() not in en.BRACKET_NOT:
-        unit = obj = bracket.group("noun").lower()  # investment fraud (5,210); not (1), (112)
-    if unit is None and en.CHANGE_LEFT.search(left) and not en.TIME_AFTER.match(view, e):
+        return _en_unitless(hit, number, found, end)
+    if unit in en.PLACES and en.PLACE_LEFT.search(hit.left):
+        return None
+    return _en_finish(hit, number, unit, obj, end)
+
+
+def _en_context_rejected(hit: _EnHit) -> bool:
+    """Return whether the words before the number make it no count: a code, an age, a
+    restated figure, the article "one"."""
+    view, s = hit.view, hit.s
+    # the left-anchored patterns are searched over the few characters they can span (the
+    # view's whitespace runs are single characters): tried at 40 positions they cost a
+    # third of English extraction
+    word = hit.word
+    if not hit.cur and (_en_left_excluded(view, s, word)
+                        or (word in en.AGE_RANGE_LAST
+                            and en.AGE_RANGE_LEFT.search(view, max(0, s - 30), s))):
+        return True
+    if not hit.cur and not hit.raw_tail and word in en.THE_LAST \
+            and en.THE_LEFT.search(view, max(0, s - 16), s):
+        return True  # the 23 cases: restated
+    if _en_age_or_phone(hit):
+        return True
+    # "one" is mostly an article: one case, one-click, "one card, one file"
+    return hit.num.lower() == "one" and not (en.ACTION_BEFORE.search(hit.left)
+                                             or en.ONLY_LEFT.search(hit.left))
+
+
+def _en_age_or_phone(hit: _EnHit) -> bool:
+    """Return whether a bare number of up to three digits is an age bound ("people over 60")
+    or a telephone area code ("(207) 555-0142")."""
+    num, s = hit.num, hit.s
+    if hit.cur or hit.raw_tail or not num.isdigit() or len(num) > 3:
+        return False
+    if hit.word in en.AGE_BOUND_LAST and en.AGE_BOUND_LEFT.search(hit.view, max(0, s - 24), s):
+        return True
+    return (s > 0 and hit.view[s - 1] == "("
+            and en.AREA_CODE_RIGHT.match(hit.view, hit.e) is not None)
+
+
+def _en_restated(view: str, m: re.Match, measure: Measure, counts: set) -> bool:
+    """Return whether "the N nouns" repeats a figure that the text gave before (raided five
+    companies ... The five firms are): a value in `counts` (those counted earlier in the
+    document), and no new action done to them after it."""
+    if m.group("cur") or m.group("tail") or measure.count is None \
+            or measure.count not in counts:
+        return False
+    s = m.start()
+    return (_word_before(view, s) in en.RESTATED_LAST
+            and en.RESTATED_LEFT.search(view, max(0, s - 12), s) is not None
+            and not en.NEW_ACTION_RIGHT.match(view, measure.end))
+
+
+def _en_shape_rejected(hit: _EnHit) -> bool:
+    """Return whether the number is part of a longer token (a compound adjective, 3G, 10am)
+    or a year or hotline."""
+    raw_tail, num = hit.raw_tail, hit.num
+    if raw_tail.startswith("-") and not raw_tail.startswith("- "):
+        return True  # a compound adjective: a "99-yuan" tour
+    nxt = hit.view[hit.e:hit.e + 2]
+    if not raw_tail and nxt[:1] == "-" and nxt[1:].isalpha():
+        return True  # two-card sellers, 5-day trip
+    if hit.glued and _en_glued_noun(hit) is None:
+        return True  # part of a longer token (3G, 5th, 10am)
+    return num.isdigit() and not hit.cur and not hit.tail and (
+        len(num) >= 5 or (len(num) == 4 and 1900 <= int(num) <= 2099))  # 2021, 12301 hotline
+
+
+def _en_glued(view: str, m: re.Match, raw_tail: str) -> bool:
+    """Return whether a letter, digit or + follows the number without a space."""
+    e = m.end()
+    return (e < len(view) and (view[e].isalnum() or view[e] in "+") and not raw_tail
+            and m.group("num")[-1].isdigit() and not m.group("scale")
+            and not en.GARBLED_AFTER.match(view, e, e + 12))
+
+
+def _en_glued_noun(hit: _EnHit) -> re.Match | None:
+    """The counted noun glued to the number in translated text (arrested 10Men), or None."""
+    if not hit.glued:
+        return None
+    glued = en.GLUED_NOUN.match(hit.view, hit.e)
+    return glued if glued is not None and glued.group().lower() in _EN_NOUNS else None
+
+
+def _en_unitless(hit: _EnHit, number: Number, found: list[Measure], end: int
+                 ) -> Measure | None:
+    """The Measure of a number with no unit after it: the unit from a label, a bracket or a
+    headline verb, or from a count before it; None for a list marker or a lone figure."""
+    view, e, left = hit.view, hit.e, hit.left
+    if en.LIST_MARKER.match(view, e) and en.LINE_START.search(left):
+        return None
+    if number.garbled or (number.redacted and len(hit.num) > 1):
+        return Measure("other", None, None, None, None, "exact", None, hit.s, e)
+    named = _en_unit_around(hit, number)
+    if named is not None:
+        return _en_finish(hit, number, *named, end)
+    if en.CHANGE_LEFT.search(left) and not en.TIME_AFTER.match(view, e):
         # cases fell 2% to 7,091: the noun of the last count before, in the same paragraph
         before = next((f for f in reversed(found[-3:]) if f.unit not in _NOT_INHERITED), None)
-        if before is not None and s - before.end < 200 and "\n" not in view[before.end:s]:
-            unit, obj = before.unit, before.object
-        else:
-            return _en_finish(view, left, number, None, None, s, end)
-    if unit is None:
-        if en.TIME_AFTER.match(view, e):
-            return None
-        if prev is None or prev.unit in en.CURRENCY_UNITS.values() or prev.unit == "%" \
-                or s - prev.end > 200 or "\n" in view[prev.end:s]:
-            return None
-        if not (en.INHERIT_LEFT.search(left) or en.INHERIT_RIGHT.match(view, e)):
-            return None
-        unit, obj = prev.unit, prev.object  # "opened 214 investigations, up from 167"
-    return _en_finish(view, left, number, unit, obj, s, end)
+        if before is not None and hit.s - before.end < 200 and "\n" not in view[before.end:hit.s]:
+            return _en_finish(hit, number, before.unit, before.object, end)
+        return _en_finish(hit, number, None, None, end)
+    return _en_inherited(hit, number, found[-1] if found else None, end)
 
 
-def _en_left_excluded(view: str, s: int) -> bool:
+def _en_unit_around(hit: _EnHit, number: Number) -> tuple[str, str | None] | None:
+    """(unit, object) named around a bare number: people after a headline verb ("nab 79
+    in"), a label ("Investigations opened: 118"), a bracket ("investment fraud (5,210)")."""
+    view, e, left = hit.view, hit.e, hit.left
+    if en.PEOPLE_LEFT.search(left) and en.PEOPLE_RIGHT.match(view, e):
+        return "people", None
+    label = en.LABEL_LEFT.search(left) or en.OF_THE_NOUN.match(view, e)
+    if label:
+        return label.group("noun").lower(), None
+    if view[e:e + 1] == ")" and not hit.m.group("num2") \
+            and (number.value or 0) >= 10 and (bracket := en.BRACKET_LEFT.search(left)) \
+            and bracket.group("noun").lower() not in en.BRACKET_NOT:
+        noun = bracket.group("noun").lower()
+        return noun, noun  # investment fraud (5,210); not (1), (112)
+    return None
+
+
+def _en_inherited(hit: _EnHit, number: Number, prev: Measure | None, end: int
+                  ) -> Measure | None:
+    """The Measure of a bare number that takes the unit of the count just before it ("opened
+    214 investigations, up from 167"), or None."""
+    view, s, e = hit.view, hit.s, hit.e
+    if en.TIME_AFTER.match(view, e):
+        return None
+    if prev is None or prev.unit in en.CURRENCY_UNITS.values() or prev.unit == "%" \
+            or s - prev.end > 200 or "\n" in view[prev.end:s]:
+        return None
+    if not (en.INHERIT_LEFT.search(hit.left) or en.INHERIT_RIGHT.match(view, e)):
+        return None
+    return _en_finish(hit, number, prev.unit, prev.object, end)
+
+
+def _en_left_excluded(view: str, s: int, word: str) -> bool:
     """en.LEFT_EXCLUDE before view[s]: its one-character half is read directly, and its word
-    half, which ends in whitespace, is searched only after whitespace."""
+    half, which ends in whitespace, is searched only after one of its last words (`word`,
+    _word_before(view, s))."""
     before = view[s - 1] if s else ""
     if before.isalnum() or before in "_.,/#+\"“×*?-":
         return bool(before)
-    return before.isspace() and en.LEFT_EXCLUDE.search(view, max(0, s - 24), s) is not None
+    return (before.isspace() and word in en.LEFT_EXCLUDE_LAST
+            and en.LEFT_EXCLUDE.search(view, max(0, s - 24), s) is not None)
+
+
+def _word_before(view: str, s: int) -> str:
+    """The word before view[s] and the whitespace (and periods or closing quotes) between them,
+    its letters only and lower-cased: "" when view[s - 1] is no whitespace.
+
+    A left-anchored pattern that ends in whitespace can match only after one of its last
+    words (en.LEFT_EXCLUDE_LAST ...): a set lookup on this word spares most of its searches.
+    The scan goes back at most _WORD_SPAN characters: a longer word is no pattern's.
+    """
+    lo = max(0, s - _WORD_SPAN)
+    i = s
+    while i > lo and view[i - 1].isspace():
+        i -= 1
+    if i == s:
+        return ""
+    while i > lo and view[i - 1] in '."”':
+        i -= 1
+    j = i
+    while j > lo and view[j - 1].isalpha():
+        j -= 1
+    return view[j:i].lower()
+
+
+_WORD_SPAN = 40
+_RANGE_HEAD_ENDS = ("to", "-", "–")  # en.RANGE_HEAD ends in one of these and whitespace
 
 
 _EN_NOUNS = frozenset(n.replace("\\s", " ") for n in en.NOUNS)
+# "up to" caps an amount, a rate or a multiple ("returns of up to 15%"); before a count of
+# things it is a count ("released up to 40 regulations")
+_CAPPED_UNITS = frozenset({*en.CURRENCY_UNITS.values(), "%", "percentage points", "times", None})
 _NOT_INHERITED = frozenset({*en.CURRENCY_UNITS.values(), "%", None})
 
 
-def _en_finish(view: str, left: str, number: Number, unit: str | None,
-               obj: str | None, s: int, end: int) -> Measure | None:
+def _en_finish(hit: _EnHit, number: Number, unit: str | None, obj: str | None, end: int
+               ) -> Measure | None:
     """The Measure of a number whose unit is known (or None for a bare figure), after the
     qualifier, the money and rate exclusions and the action."""
+    view, s = hit.view, hit.s
     qualifier = number.qualifier
     start = s
     if qualifier == "exact":
-        pre = en.PRE_QUALIFIER.search(view, max(0, s - 20), s)
+        pre = (en.PRE_QUALIFIER.search(view, max(0, s - 20), s)
+               if hit.word in en.PRE_QUALIFIER_LAST else None)
         if pre:
             word = pre.group("q").lower()
-            if word == "up to":
-                return None  # a cap, not a figure: "returns of up to 15%"
+            if word == "up to" and unit in _CAPPED_UNITS:
+                return None  # a cap, not a figure: "returns of up to 15%", "up to 50 times"
             qualifier = en.PRE_QUALIFIERS[word]
             start = pre.start()
-    money = unit in en.CURRENCY_UNITS.values()
-    if (money or unit == "%") and number.value is not None:
-        before = en.RANGE_HEAD.sub("", view[max(0, start - 50):start])
-        if en.MONEY_LEFT_EXCLUDE.search(before) \
-                or en.MONEY_RIGHT_EXCLUDE.match(view, end):
-            return None
-        if unit == "%" and en.PERCENT_LEFT_EXCLUDE.search(before):
-            return None
-        if money and en.CONVERSION_LEFT.search(view, max(0, s - 30), s):
-            return None  # the same amount in another currency
-        if money and qualifier == "less_than":
-            return None  # a threshold: tours sold for under 1,000 yuan
+    if _en_price(hit, number, unit, qualifier, start, end):
+        return None
     if number.vague:
         qualifier = "about"
     action, action_start = _en_action(view, start, end)
     start = min(start, action_start)
     return Measure(_en_type(action, obj, unit), action, obj, number.value, number.value_max,
                    qualifier, unit, start, end)
+
+
+def _en_price(hit: _EnHit, number: Number, unit: str | None, qualifier: str, start: int,
+              end: int) -> bool:
+    """Return whether an amount of money or a rate is a price, a promise, a threshold or a
+    conversion rather than a result."""
+    money = unit in en.CURRENCY_UNITS.values()
+    if not (money or unit == "%") or number.value is None:
+        return False
+    view = hit.view
+    before = view[max(0, start - 50):start]
+    if before.rstrip().endswith(_RANGE_HEAD_ENDS):
+        before = en.RANGE_HEAD.sub("", before)
+    if (_word_before(before, len(before)) in en.MONEY_LEFT_LAST
+            and en.MONEY_LEFT_EXCLUDE.search(before)) or en.MONEY_RIGHT_EXCLUDE.match(view, end):
+        return True
+    if unit == "%" and en.PERCENT_LEFT_EXCLUDE.search(before):
+        return True
+    if money and en.CONVERSION_LEFT.search(view, max(0, hit.s - 30), hit.s):
+        return True  # the same amount in another currency
+    return money and qualifier == "less_than"  # a threshold: tours sold for under 1,000 yuan
 
 
 def _en_number(view: str, m: re.Match, cur: str | None, tail: str, warnings: list[str]
@@ -581,15 +811,21 @@ def _en_number(view: str, m: re.Match, cur: str | None, tail: str, warnings: lis
     return Number(low_value, "range", value_max=high.value)
 
 
-_EN_GARBLED_AT = re.compile(
-    r"[^\s]*\d[\d,]*\+[\d,]+|\d{1,3},\d{1,2}(?![\d,])|\S*\d\S*(?:\s[A-Za-z-]+)?/kloc-\d")
+# debris at a number's start, or a markup remnant within its next word ("12 times/kloc-0")
+_EN_GARBLED_AT = re.compile(rf"\S*{en.GARBLED_PLUS}|{en.GARBLED_COMMA}|"
+                            rf"\S*\d\S*(?:\s[A-Za-z-]+)?/{en.GARBLED_KLOC}")
+_EN_GARBLED_SCALED = re.compile(rf"\d*{en.GARBLED_SCALED}")
 
 
 def _en_garbled(view: str, m: re.Match) -> bool:
     region = view[m.start():min(len(view), m.end() + 30)]
-    return bool(_EN_GARBLED_AT.match(region)
-                or re.fullmatch(r"\d+\.\d*0\s(?:million|billion)", m.group("num")
-                                + (m.group("scale") or "")))
+    # each kind of debris has its mark: a +, a comma in the first group, "kloc-", a decimal
+    # point before million or billion
+    if ("+" in region or "," in region[:4] or "kloc-" in region) \
+            and _EN_GARBLED_AT.match(region):
+        return True
+    num, scale = m.group("num"), m.group("scale")
+    return bool(scale and "." in num and _EN_GARBLED_SCALED.fullmatch(num + scale))
 
 
 def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
@@ -606,27 +842,30 @@ def _en_unit(view: str, m: re.Match, cur: str | None, tail: str
     if en.TIME_AFTER.match(view, e):
         return None, None, e
     window = view[e:e + 80]
-    if number_vague(m):
+    if m.group("num")[0].isalpha() and en.VAGUE.fullmatch(m.group("num")):
         window = re.sub(r"^\s+of(?=\s)", "", window)  # dozens of victims
     noun = en.NOUN_AFTER.match(window) or en.PLURAL_AFTER.match(window)
     if noun:
+        if not noun.group("noun").endswith("s") and (
+                head := en.COMPOUND_HEAD.match(window, noun.end())):
+            noun = head  # 6 call centres, 966 account holders: the last noun is counted
         unit = noun.group("noun").lower()
         obj = window[:noun.end()].strip(" -\"“")
         return unit, obj, e + noun.end()
     return None, None, e
 
 
-def number_vague(m: re.Match) -> bool:
-    return bool(re.fullmatch(r"(?i)dozens|scores|hundreds|thousands|millions|tens\sof\sthousands|"
-                             r"hundreds\sof\sthousands", m.group("num")))
+# up to the last sentence break, in one match (the last of en.SENTENCE_BREAK.finditer, or one
+# whitespace character further where two breaks overlap: the verbs found are the same)
+_UP_TO_SENTENCE_BREAK = re.compile(rf"(?s:.*)(?:{en.SENTENCE_BREAK.pattern})")
 
 
 def _en_action(view: str, start: int, end: int) -> tuple[str | None, int]:
     lo = max(0, start - 50)
     chunk = view[lo:start]
-    breaks = list(en.SENTENCE_BREAK.finditer(chunk))
-    if breaks:
-        chunk, lo = chunk[breaks[-1].end():], lo + breaks[-1].end()
+    head = _UP_TO_SENTENCE_BREAK.match(chunk)
+    if head:
+        chunk, lo = chunk[head.end():], lo + head.end()
     action = None
     action_start = start
     for a in en.ACTION.finditer(chunk):
@@ -638,6 +877,7 @@ def _en_action(view: str, start: int, end: int) -> tuple[str | None, int]:
     return action, action_start
 
 
+@lru_cache(maxsize=8192)  # reports repeat their objects (cases, suspects): each tried once
 def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
     if obj:
         for pattern, kind in en.NOUN_TYPES:
@@ -656,6 +896,14 @@ def _en_type(action: str | None, obj: str | None, unit: str | None) -> str:
 
 _QUALIFIER_RANK = {"exact": 0, "less_than": 1, "about": 2, "at_least": 3}
 _AS_TOTAL_QUALIFIER = {"more_than": "at_least", "range": "at_least"}  # what a sum can claim
+
+
+def add_counts(total: int | float, count: int | float) -> int | float:
+    """`total` + `count` without float error (0.1 + 0.2 is 0.3): the one way counts add up,
+    in a document's summary and across a batch."""
+    if isinstance(count, int) and isinstance(total, int):
+        return total + count  # exact already: Decimal is slow
+    return to_value(Decimal(str(total)) + Decimal(str(count)))
 
 
 def summarize(measures: list[dict]) -> list[dict]:
@@ -682,10 +930,8 @@ def summarize(measures: list[dict]) -> list[dict]:
             continue
         if key[2] in RATES:
             rates.setdefault(key, []).append(m["count"])
-        elif isinstance(m["count"], int) and isinstance(g["total"] or 0, int):
-            g["total"] = (g["total"] or 0) + m["count"]  # exact already: Decimal is slow
         else:
-            g["total"] = to_value(Decimal(str(g["total"] or 0)) + Decimal(str(m["count"])))
+            g["total"] = add_counts(g["total"] or 0, m["count"])
         if _QUALIFIER_RANK.get(q, 0) > _QUALIFIER_RANK[g["qualifier"]]:
             g["qualifier"] = q
     for key, g in groups.items():
@@ -696,4 +942,4 @@ def summarize(measures: list[dict]) -> list[dict]:
     return list(groups.values())
 
 
-__all__ = ["Measure", "TYPES", "extract_measures", "summarize"]
+__all__ = ["QUALIFIERS", "TYPES", "Measure", "add_counts", "extract_measures", "summarize"]

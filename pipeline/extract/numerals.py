@@ -15,6 +15,12 @@ What gives ``None`` on purpose (never an invented value):
 - Garbled numbers (machine-translation debris such as "65,438+00", "kloc-0", "1.300 million",
   Chinese digit runs like 三四十 that are no numeral): ``None`` with ``garbled=True`` so the
   caller can add a warning.
+
+English number words are read here, not by a library: on our phrases text2num 3.1.0 reads
+"three hundred and forty" and "twenty-five" but refuses "a dozen", "a million" and "half a
+billion" (and its alpha2digit, which rewrites the text and so loses the offsets the evidence
+needs, leaves "a 1000000"), and word2number 1.1 reads "half a billion" as 1,000,000,000.
+Fractions and multiples of a change ("half", "fourfold", "two-thirds") are not counted.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from pipeline.lang import en
 
 Value = int | float
 MAX_DIGITS = 40  # characters of the longest number read (the regexes admit fewer)
@@ -130,38 +138,51 @@ def parse_zh(text: str) -> Number | None:
         return None
     if text.startswith("百分之"):
         return parse_zh(text[3:])
-    if _REDACTED.fullmatch(text.rstrip("余多万亿千百")):
-        return Number(None, _tail_qualifier(text), redacted=True)
     if text.startswith("十几"):  # 十几万: more than ten (ten thousand)
         return parse_zh("十余" + text[2:].lstrip("余多"))
+    special = _parse_zh_no_figure(text)
+    if special is not None:
+        return special
+    if text in _BARE_MULTIPLIERS:  # 近万, 逾百: the qualifier sits before the number
+        return Number(MULTIPLIERS[text])
+    return _parse_zh_amount(text)
+
+
+def _parse_zh_no_figure(text: str) -> Number | None:
+    """The Number of a redacted or vague amount (XX万, 数十, 成千上万), or None for any other
+    text."""
+    if _REDACTED.fullmatch(text.rstrip("余多万亿千百")):
+        return Number(None, _tail_qualifier(text), redacted=True)
     if text in ("成千上万", "成百上千"):
         return Number(None, "about", vague=True)
     if text[0] in "数几上" or text.startswith("成百") or text.startswith("近百"):
         return Number(None, "about", vague=True)
-    if text in _BARE_MULTIPLIERS:  # 近万, 逾百: the qualifier sits before the number
-        return Number(MULTIPLIERS[text])
+    return None
+
+
+def _parse_zh_amount(text: str) -> Number | None:
+    """The Number of digits or a numeral with an optional 余/多 and multiplier (2900余万)."""
     head, sep, tail = _split_q(text.replace("于", "余"))  # 800于份: a typo for 余
     qualifier = "more_than" if sep else "exact"
-    if tail and tail not in MULTIPLIERS:
+    if (tail and tail not in MULTIPLIERS) or not head:
         return None
     mult = MULTIPLIERS[tail] if tail else 1
-    if not head:
-        return None
     if head[0].isdigit():
         if not _DIGITS_AND_SCALES.fullmatch(head):
             return None
         value = _parse_digits(head)
         if value is None:
             return Number(None, qualifier, garbled=True)
-    else:
-        # 一亿六千多万: the numeral continues after 多, so read it whole
-        value = parse_cn_numeral(head + tail) if tail else parse_cn_numeral(head)
-        if value is not None and tail:
-            mult = 1
-        if value is None:
-            value = _parse_cn_digit_run(head)
-        if value is None:
-            return Number(None, "about", garbled=True)
+        return Number(to_value(value * mult), qualifier)
+    # 一亿六千多万: the numeral continues after 多, so read it whole
+    value = parse_cn_numeral(head + tail) if tail else None
+    if value is not None:
+        return Number(to_value(value), qualifier)
+    value = parse_cn_numeral(head) if not tail else None
+    if value is None:
+        value = _parse_cn_digit_run(head)
+    if value is None:
+        return Number(None, "about", garbled=True)
     return Number(to_value(value * mult), qualifier)
 
 
@@ -230,11 +251,8 @@ _EN_UNITS = {
 }
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
             "eighty": 80, "ninety": 90}
-_EN_VAGUE = re.compile(
-    r"(?:dozens|scores|hundreds|thousands|millions|billions|tens)"
-    r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
-_EN_GARBLED = re.compile(
-    r"\d[\d,]*\+[\d,]+|^\d{1,3},\d{1,2}$|kloc-\d|\d\.\d*0\s*(?:million|billion)\b", re.I)
+_EN_GARBLED = re.compile(rf"{en.GARBLED_PLUS}|^(?:{en.GARBLED_COMMA})$|{en.GARBLED_KLOC}|"
+                         rf"{en.GARBLED_SCALED}", re.I)
 _EN_GROUPS = re.compile(r"(?<=\d)['’ ](?=\d{3}(?!\d))")
 _EN_SCALED = re.compile(
     r"(?P<num>[\d.,]+|[a-z -]+?)\s*(?P<mult>thousand|million|billion|trillion|mn|bn|m|b|k)?",
@@ -281,7 +299,7 @@ def parse_en(text: str) -> Number | None:
         return None
     if _EN_GARBLED.search(text):
         return Number(None, garbled=True)
-    if _EN_VAGUE.fullmatch(text):
+    if en.VAGUE.fullmatch(text):
         return Number(None, "about", vague=True)
     if _REDACTED.fullmatch(re.sub(r"\s*(?:thousand|million|billion|trillion)$", "", text)):
         return Number(None, redacted=True)

@@ -18,7 +18,9 @@ MAX_XML_BYTES = 64 * 1024 * 1024  # decompressed, all parts read together
 MAX_PARAGRAPHS = 200_000  # empty ones included: a real report has a few thousand
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_BREAKS = {_W + "br", _W + "cr"}
+# what a run element adds to its paragraph's text (w:t its own text)
+_INLINE = {_W + "t": "", _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n"}
+_ENDS = {*_INLINE, _W + "p", _W + "tc", _W + "tr"}  # the elements whose end _Part.end handles
 _PARTS = re.compile(r"word/(header|footer)\d*\.xml")
 
 
@@ -88,59 +90,64 @@ def _part_lines(archive: zipfile.ZipFile, name: str, budget: _Budget) -> tuple[l
     """The lines of one XML part (paragraphs and table rows, in order) and its paragraph count."""
     from lxml import etree
 
-    blocks: list[str] = []
-    runs: list[list[str]] = []  # the text of each open paragraph (text boxes nest them)
-    rows: list[list[str]] = []  # the cells of each open table row (tables nest too)
-    cells: list[list[str]] = []  # the paragraphs of each open cell
-    count = 0
+    part = _Part(budget)
     with archive.open(name) as raw:
         events = etree.iterparse(_Metered(raw, budget), events=("start", "end"),
                                  resolve_entities=False, no_network=True, huge_tree=False,
                                  load_dtd=False)
         try:
-            for event, elem in events:
-                tag = elem.tag
+            opened, ends = part.opened, _ENDS
+            for event, elem in events:  # the hot loop: most elements neither open nor end a line
+                tag = elem.tag  # lxml builds this string on each access: once
                 if event == "start":
-                    if tag == _W + "p":
-                        runs.append([])
-                    elif tag == _W + "tr":
-                        rows.append([])
-                    elif tag == _W + "tc":
-                        cells.append([])
-                    continue
-                if tag == _W + "t" and runs:
-                    runs[-1].append(elem.text or "")
-                elif tag == _W + "tab" and runs:
-                    runs[-1].append("\t")
-                elif tag in _BREAKS and runs:
-                    runs[-1].append("\n")
-                elif tag == _W + "p" and runs:
-                    budget.spend_paragraph()
-                    count += 1
-                    text = "".join(runs.pop())
-                    if cells:
-                        cells[-1].append(text)
-                    else:
-                        blocks.append(text)
-                    _drop(elem)
-                elif tag == _W + "tc" and cells:
-                    parts = [part.strip() for part in cells.pop() if part.strip()]
-                    if rows:
-                        rows[-1].append(" ".join(parts))
-                elif tag == _W + "tr" and rows:
-                    row = rows.pop()
-                    kept = [cell for i, cell in enumerate(row)
-                            if cell and (i == 0 or cell != row[i - 1])]  # merged cells repeat
-                    line = "\t".join(kept)
-                    if cells:
-                        cells[-1].append(line)
-                    else:
-                        blocks.append(line)
-                    _drop(elem)
+                    if tag in opened:
+                        opened[tag].append([])
+                elif tag in ends:
+                    part.end(tag, elem)
         except etree.XMLSyntaxError as e:
             raise InputError(f"{budget.shown}: not a readable .docx ({name}: {e}); re-save it "
                              "from Word as .docx") from None
-    return blocks, count
+    return part.blocks, part.paragraphs
+
+
+class _Part:
+    """The lines of one XML part, built as its elements open and close."""
+
+    def __init__(self, budget: _Budget) -> None:
+        self.budget = budget
+        self.blocks: list[str] = []
+        self.paragraphs = 0
+        self.runs: list[list[str]] = []  # the text of each open paragraph (text boxes nest them)
+        self.rows: list[list[str]] = []  # the cells of each open table row (tables nest too)
+        self.cells: list[list[str]] = []  # the paragraphs of each open cell
+        # the stack each opening element pushes a new list on
+        self.opened = {_W + "p": self.runs, _W + "tr": self.rows, _W + "tc": self.cells}
+
+    def end(self, tag: str, elem) -> None:
+        if tag in _INLINE and self.runs:
+            self.runs[-1].append((elem.text or "") if tag == _W + "t" else _INLINE[tag])
+        elif tag == _W + "p" and self.runs:
+            self.budget.spend_paragraph()
+            self.paragraphs += 1
+            self._line("".join(self.runs.pop()))
+            _drop(elem)
+        elif tag == _W + "tc" and self.cells:
+            parts = [part.strip() for part in self.cells.pop() if part.strip()]
+            if self.rows:
+                self.rows[-1].append(" ".join(parts))
+        elif tag == _W + "tr" and self.rows:
+            row = self.rows.pop()
+            kept = [cell for i, cell in enumerate(row)
+                    if cell and (i == 0 or cell != row[i - 1])]  # merged cells repeat
+            self._line("\t".join(kept))
+            _drop(elem)
+
+    def _line(self, text: str) -> None:
+        """A finished paragraph or row: a line of the part, or a paragraph of the open cell."""
+        if self.cells:
+            self.cells[-1].append(text)
+        else:
+            self.blocks.append(text)
 
 
 def _drop(elem) -> None:

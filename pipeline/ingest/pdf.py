@@ -50,53 +50,10 @@ def read_pdf_text(path: str, shown: str, ocr: bool = False) -> tuple[str, dict[s
 
 def _read_pdf(stream, path: str, shown: str, ocr: bool) -> tuple[str, dict[str, Any],
                                                                  list[str]]:
-    import logging
-
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    started = time.monotonic()
-    try:
-        pdf = pdfplumber.open(stream)
-    except PDFSyntaxError as e:
-        raise InputError(f"{shown}: not a readable PDF ({e}); check that the file is complete"
-                         ) from None
-    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a damaged file
-        if "password" in str(e).lower() or type(e).__name__ == "PDFPasswordIncorrect":
-            raise InputError(f"{shown}: the PDF is encrypted; save an unprotected copy first"
-                             ) from None
-        raise InputError(f"{shown}: not a readable PDF ({type(e).__name__}: {e}); check that "
-                         "the file is complete") from None
     warnings: list[str] = []
-    pages: list[list[Line]] = []
-    blank: list[int] = []  # pages without a text layer
-    scanned: list[int] = []  # those of them that hold an image
-    with _closing(pdf):
-        try:
-            count = len(pdf.pages)
-        except Exception as e:  # noqa: BLE001 - the page tree is read here, damaged or not
-            raise InputError(f"{shown}: not a readable PDF ({type(e).__name__}: {e}); check "
-                             "that the file is complete") from None
-        if count > MAX_PAGES:
-            raise InputError(f"{shown}: {len(pdf.pages)} pages, more than the {MAX_PAGES} "
-                             "fraudtag reads from one PDF; split it (e.g. `qpdf --split-pages`)")
-        for number, page in enumerate(pdf.pages, 1):
-            try:
-                lines = page_lines(page)
-            except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a damaged page
-                raise InputError(f"{shown}: page {number} is not readable ({type(e).__name__}: "
-                                 f"{e}); check that the file is complete, or re-save it as PDF"
-                                 ) from None
-            if not lines:
-                blank.append(number)
-                if page.images:
-                    scanned.append(number)
-            pages.append(lines)
-            if time.monotonic() - started > MAX_SECONDS:
-                raise InputError(f"{shown}: reading took over {MAX_SECONDS:.0f} s at page "
-                                 f"{number} of {len(pdf.pages)}; split the PDF or check it")
-        meta: dict[str, Any] = {"format": "pdf", "pages": len(pdf.pages)}
+    with _closing(_open(stream, shown)) as pdf:
+        pages, blank, scanned = _layout_pages(pdf, shown)
+        meta: dict[str, Any] = {"format": "pdf", "pages": len(pages)}
         if blank and ocr:
             from pipeline.ingest.ocr import ocr_pdf_pages
 
@@ -118,6 +75,59 @@ def _read_pdf(stream, path: str, shown: str, ocr: bool) -> tuple[str, dict[str, 
                         "not read; run with --ocr to read them")
     meta["chars"] = len(text)
     return text, meta, warnings
+
+
+def _open(stream, shown: str):
+    import logging
+
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        return pdfplumber.open(stream)
+    except PDFSyntaxError as e:
+        raise InputError(f"{shown}: not a readable PDF ({e}); check that the file is complete"
+                         ) from None
+    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a damaged file
+        if "password" in str(e).lower() or type(e).__name__ == "PDFPasswordIncorrect":
+            raise InputError(f"{shown}: the PDF is encrypted; save an unprotected copy first"
+                             ) from None
+        raise InputError(f"{shown}: not a readable PDF ({type(e).__name__}: {e}); check that "
+                         "the file is complete") from None
+
+
+def _layout_pages(pdf, shown: str) -> tuple[list[list[Line]], list[int], list[int]]:
+    """Each page's lines, the pages without a text layer, and those of them that hold an
+    image (scans); within the page and time limits."""
+    started = time.monotonic()
+    try:
+        count = len(pdf.pages)
+    except Exception as e:  # noqa: BLE001 - the page tree is read here, damaged or not
+        raise InputError(f"{shown}: not a readable PDF ({type(e).__name__}: {e}); check "
+                         "that the file is complete") from None
+    if count > MAX_PAGES:
+        raise InputError(f"{shown}: {count} pages, more than the {MAX_PAGES} "
+                         "fraudtag reads from one PDF; split it (e.g. `qpdf --split-pages`)")
+    pages: list[list[Line]] = []
+    blank: list[int] = []
+    scanned: list[int] = []
+    for number, page in enumerate(pdf.pages, 1):
+        try:
+            lines = page_lines(page)
+        except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a damaged page
+            raise InputError(f"{shown}: page {number} is not readable ({type(e).__name__}: "
+                             f"{e}); check that the file is complete, or re-save it as PDF"
+                             ) from None
+        if not lines:
+            blank.append(number)
+            if page.images:
+                scanned.append(number)
+        pages.append(lines)
+        if time.monotonic() - started > MAX_SECONDS:
+            raise InputError(f"{shown}: reading took over {MAX_SECONDS:.0f} s at page "
+                             f"{number} of {count}; split the PDF or check it")
+    return pages, blank, scanned
 
 
 @contextlib.contextmanager
@@ -172,24 +182,8 @@ def _gutter(page, rows: list[dict]) -> tuple[float, float] | None:
     if len(rows) < 6:
         return None
     width = float(page.width)
-    covered = [0] * 100  # lines covering each hundredth of the page width
-    for row in rows:
-        hit = set()
-        for char in row["chars"]:
-            if char["text"].strip():
-                hit.update(range(max(0, int(char["x0"] / width * 100)),
-                                 min(100, int(char["x1"] / width * 100) + 1)))
-        for b in hit:
-            covered[b] += 1
-    runs, run = [], 0  # (first bin, length) of the bands few lines touch
-    for b in range(25, 76):
-        run = run + 1 if covered[b] <= max(1, len(rows) * 0.1) else 0
-        if run == 2:
-            runs.append([b - 1, 2])
-        elif run > 2:
-            runs[-1][1] = run
     best, best_score = None, 0
-    for first, length in runs:
+    for first, length in _quiet_bands(_coverage(rows, width), len(rows)):
         g0, g1 = first / 100 * width, (first + length) / 100 * width
         left = sum(1 for row in rows if row["x1"] <= g0 + 1)
         right = sum(1 for row in rows if row["x0"] >= g1 - 1)
@@ -200,6 +194,32 @@ def _gutter(page, rows: list[dict]) -> tuple[float, float] | None:
         if score >= max(2, len(rows) // 8) and score > best_score:
             best, best_score = (g0, g1), score
     return best
+
+
+def _coverage(rows: list[dict], width: float) -> list[int]:
+    """How many lines cover each hundredth of the page width."""
+    covered = [0] * 100
+    for row in rows:
+        hit = set()
+        for char in row["chars"]:
+            if char["text"].strip():
+                hit.update(range(max(0, int(char["x0"] / width * 100)),
+                                 min(100, int(char["x1"] / width * 100) + 1)))
+        for b in hit:
+            covered[b] += 1
+    return covered
+
+
+def _quiet_bands(covered: list[int], lines: int) -> list[list[int]]:
+    """(first hundredth, length) of the bands in the middle half that few lines touch."""
+    runs, run = [], 0
+    for b in range(25, 76):
+        run = run + 1 if covered[b] <= max(1, lines * 0.1) else 0
+        if run == 2:
+            runs.append([b - 1, 2])
+        elif run > 2:
+            runs[-1][1] = run
+    return runs
 
 
 def _crosses(row: dict, g0: float, g1: float) -> bool:

@@ -343,12 +343,18 @@ def _cleaned(doc: Document) -> Document:
                                "leave it out")
 
 
+def _decoded(path: str, shown: str, limit: int | None = None, empty_ok: bool = True):
+    """The file's text, its encoding and what decoding it warned of: the one way every reader
+    of a text format opens a file (size limits and checks in _read_bytes)."""
+    data = _read_bytes(path, shown, limit)
+    if not empty_ok and (not data or data.isspace()):  # not data.strip(), without a copy
+        raise InputError(f"{shown}: empty file, no text to classify; remove it or add text")
+    return decode(data, shown)
+
+
 def _read_text_file(path: str, shown: str, limit: int | None = None
                     ) -> tuple[str, dict[str, Any], list[str]]:
-    data = _read_bytes(path, shown, limit)
-    if not data or data.isspace():  # as `not data.strip()`, without copying the file
-        raise InputError(f"{shown}: empty file, no text to classify; remove it or add text")
-    decoded = decode(data, shown)
+    decoded = _decoded(path, shown, limit, empty_ok=False)
     return decoded.text, {"encoding": decoded.encoding}, decoded.warnings
 
 
@@ -463,7 +469,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def read_jsonl(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
+    decoded = _decoded(path, shown, options.max_bytes)
     yield from _json_lines(enumerate(split_lines(decoded.text), 1), shown, options,
                            decoded.warnings, plain_ok=False, encoding=decoded.encoding)
 
@@ -530,7 +536,7 @@ def _json_lines(lines: Iterable[tuple[int, str]], shown: str, options: ReadOptio
 
 
 def read_json(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
+    decoded = _decoded(path, shown, options.max_bytes)
     try:
         value = json.loads(decoded.text)
     except json.JSONDecodeError as e:
@@ -555,7 +561,7 @@ def allow_long_csv_fields() -> None:
 
 
 def read_csv(path: str, shown: str, options: ReadOptions) -> Iterator[Document]:
-    decoded = decode(_read_bytes(path, shown, options.max_bytes), shown)
+    decoded = _decoded(path, shown, options.max_bytes)
     delimiter = "\t" if path.lower().endswith(".tsv") else ","
     allow_long_csv_fields()
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)

@@ -8,7 +8,8 @@ pass `train.py --cues DIR`) to train a model on other labels or other cues.
 
 Matching is on the analysis view (NFKC, Simplified), case-insensitive; a cue that starts with an
 ASCII letter matches only at the start of a word ("aged" is not found in "managed"), so English
-cues may be word stems ("elder" finds "elderly").
+cues may be word stems ("elder" finds "elderly"); a cue that ends with a digit spans the rest of
+its number ("aged 6" finds "aged 68" whole).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class CueMatcher:
         parts = []
         for cue in sorted(self.cues, key=len, reverse=True):  # the longest cue wins a tie
             escaped = re.escape(cue)
+            if cue[-1].isdigit():  # "aged 6" spans the whole number: "aged 68"
+                escaped += r"\d*"
             parts.append(f"(?<![a-z]){escaped}" if cue[0].isascii() and cue[0].isalpha()
                          else escaped)
         first = "".join(sorted({re.escape(cue[0].lower()) for cue in self.cues}))

@@ -34,8 +34,20 @@ NUMBER_WORDS = (rf"\b(?:{_ONE_WORD}(?:{_SCALE_WORD}(?:\s(?:and\s)?{_ONE_WORD}"
 # thousands also by space (a thin space is one after normalizing) or apostrophe: 12 345, 12'345
 DIGITS = (r"\d{1,3}(?:,\d{3}){1,8}(?:\.\d{1,12})?|\d{1,3}(?:['’ ]\d{3}){1,6}(?![\d'’])|"
           r"\d{1,24}(?:\.\d{1,12})?")
-# machine-translation debris: "65,438+00", "1.300 million" is handled by numbers.parse_en
-GARBLED = r"\d[\d,]{0,30}\+[\d,]{1,30}|\d{1,3},\d{1,2}(?![\d,])"
+# Machine-translation debris, each kind once (MEASURE, numerals.parse_en and the extractor
+# build their patterns from these): "65,438+00" (a digit group read as a formula), "1,7" (a
+# cut thousands group), "/kloc-0" (a markup remnant), "1.300 million" (a decimal comma read
+# as a point, then scaled)
+GARBLED_PLUS = r"\d[\d,]{0,30}\+[\d,]{1,30}"
+GARBLED_COMMA = r"\d{1,3},\d{1,2}(?![\d,])"
+GARBLED_KLOC = r"kloc-\d"
+GARBLED_SCALED = r"\d\.\d*0\s*(?:million|billion)\b"
+GARBLED = rf"{GARBLED_PLUS}|{GARBLED_COMMA}"  # what MEASURE reads as a (garbled) number
+# after a number: debris that goes on, not a glued word ("1,20+00", "12/kloc-0")
+GARBLED_AFTER = re.compile(rf"[\d,+]*{GARBLED_KLOC}|[\d,]*\+")
+# vague amounts: many, but no figure ("dozens of victims", "tens of thousands")
+VAGUE = re.compile(r"(?:dozens|scores|hundreds|thousands|millions|billions|tens)"
+                   r"(?:\s+of\s+(?:thousands|millions|billions))?", re.I)
 SCALE = r"(?:\s(?:million|billion|trillion|thousand)\b|(?:mn|bn|m|b|k)\b)"
 CURRENCY_PREFIX = (r"(?:(?:US|HK|NT|A|C|S|NZ|RM)?\$|£|€|¥)\s?|\b(?:RMB|USD|HKD|EUR|GBP|CNY|NTD|"
                    r"Rs\.?|INR|SGD|AUD|CAD)\s?")
@@ -121,28 +133,37 @@ parcels frauds scams incidents crimes offences offenses prosecutions indictments
 elderly\\svictims older\\sadults adults elders pensioners patients users subscribers
 volunteers agents brokers salespeople promoters accomplices members dens hideouts
 """)), key=len, reverse=True)
-_STOP = (r"of|in|on|at|for|to|from|by|with|was|were|is|are|has|have|had|been|be|the|this|that|"
-         r"which|who|per|than|year|years|month|months|day|days|week|weeks|hours?|minutes?|old|"
-         r"aged?|percent|yuan|dollars?|each|times?|and|or|but|as|a|an|its|their|his|her|more|"
-         r"less|after|before|during|over|under|since|until|into|about")
-_MODIFIER = rf"[ \t-]+[\"“(]?(?!(?:{_STOP})\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
+# words that end a noun phrase's modifiers: "5 of the", "3 in May"
+STOP_WORDS = _words(
+    "of in on at for to from by with was were is are has have had been be the this that which who "
+    "per than year years month months day days week weeks hour hours minute minutes old age aged "
+    "percent yuan dollar dollars each time times and or but as a an its their his her more less "
+    "after before during over under since until into about")
+# NOUN_AFTER tries the nouns (and each modifier the stop words) at up to five positions: as
+# prefix-factored alternations (_trie) a few characters are compared at each instead of every
+# word; tests/test_extract.py checks they find what the flat alternations find
+_MODIFIER = rf"[ \t-]+[\"“(]?(?!{_trie(STOP_WORDS)}\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
+_NOUN_TRIE = _trie([n.replace("\\s", " ") for n in NOUNS]).replace("\\ ", "\\s")
 NOUN_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,4}}?[ \t-]+[\"“]?(?P<noun>"
-    + "|".join(NOUNS) + r")\b",
+    + _NOUN_TRIE + r")\b",
     re.I,
 )
 # any plural noun when the list above has none: "46 elderly-care institutions", "3 drills"
-NOT_NOUNS = (r"was|has|is|its|this|thus|us|plus|less|unless|across|as|yes|his|hers|ours|yours|"
-             r"theirs|perhaps|always|sometimes|afterwards|towards|besides|ones|years|months|"
-             r"days|weeks|hours|minutes|seconds|decades|percents|dollars|pounds|euros|"
-             r"patacas|pesos|rupees|others|whereas|does|goes|includes|involves|remains|"
-             r"means|becomes|comes|gets|makes|takes|gives|says|seems|shows")
+NOT_NOUN_WORDS = _words(
+    "was has is its this thus us plus less unless across as yes his hers ours yours theirs perhaps "
+    "always sometimes afterwards towards besides ones years months days weeks hours minutes "
+    "seconds decades percents dollars pounds euros patacas pesos rupees others whereas does goes "
+    "includes involves remains means becomes comes gets makes takes gives says seems shows")
+NOT_NOUNS = _trie(NOT_NOUN_WORDS)
 # people by where they are from: "a million Americans", "180 million Chinese"
 PEOPLE_OF = (r"(?-i:[A-Z][a-z]+(?:ans|ese))(?=[,;.]|\s(?:were|are|was|have|had|who|living|"
              r"from|in|on|and)\b)")  # a noun, not an adjective: "12 Chinese cities"
 PLURAL_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,5}}?[ \t-]+[\"“]?"
     rf"(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s|{PEOPLE_OF})\b")
+# a plural noun right after a singular one: the head of a compound ("6 call centres")
+COMPOUND_HEAD = re.compile(rf"[ \t-]+(?!(?:{NOT_NOUNS})\b)(?P<noun>[a-z][a-z-]*[a-rt-z]s)\b")
 # a noun glued to its number in translated text: "arrested 10Men"
 GLUED_NOUN = re.compile(r"(?-i:[A-Z][a-z]+)\b")
 TIME_AFTER = re.compile(r"[\s-]+(?:years?|yrs?|quarters?|nights?|weekends?|months?|days?|weeks?|"
@@ -159,6 +180,7 @@ PRE_QUALIFIERS = {
     "less than": "less_than", "fewer than": "less_than", "under": "less_than",
     "up to": "less_than", "below": "less_than",
 }
+PRE_QUALIFIER_LAST = frozenset(k.split()[-1].rstrip(".") for k in PRE_QUALIFIERS)
 PRE_QUALIFIER = re.compile(
     r"\b(?P<q>" + "|".join(sorted(map(re.escape, PRE_QUALIFIERS), key=len, reverse=True))
     + r")\s+$", re.I)
@@ -170,8 +192,30 @@ LEFT_EXCLUDE = re.compile(
     r"\s+year|year|years|until|till|circa|c\.|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|"
     r"apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
     r"dec(?:ember)?)\.?\s)\Z", re.I)  # \Z: "$" also matches before a final newline
+# "only one tour group": "one" counted, not an article
+ONLY_LEFT = re.compile(r"\b(?:only|just|merely)\s+$", re.I)
+# the last word of each alternative of LEFT_EXCLUDE's word half, AGE_RANGE_LEFT, THE_LEFT,
+# RESTATED_LEFT and PRE_QUALIFIER, less its periods and lower-cased: the extractor tries a
+# left-anchored pattern only when the word before the number is one of these (a set lookup
+# instead of a search at each of 20-30 positions; tests/test_extract.py checks each set
+# against its pattern)
+LEFT_EXCLUDE_LAST = frozenset(_words(
+    "per than of no number section article page room tel phone call dial hotline age aged ages "
+    "route flight chapter rule part paragraph item level grade version since year years until "
+    "till circa c jan january feb february mar march apr april may jun june jul july aug "
+    "august sep sept sepember september oct october nov november dec december"))
+AGE_RANGE_LAST = frozenset({"and", "to"})
+THE_LAST = frozenset({"the", "these", "those"})
+RESTATED_LAST = frozenset({"the", "its", "their"})
 # "the 23 cases": a figure given before, restated
 THE_LEFT = re.compile(r"\b(?:(?:of|for|to)\s+the|these|those)\s+$", re.I)
+# "The five firms", "among the 966", "its four companies": a subject restated when the text
+# gave the figure before (after a verb, "ordered the 12 institutions", it is acted on anew)
+RESTATED_LEFT = re.compile(r"(?:\bThe|\b(?:among|that)\s+the|\b(?:its|their))\s+$")
+# ... unless a new action follows: "The 6 entities were transferred", "had their licences revoked"
+NEW_ACTION_RIGHT = re.compile(
+    r"\s+(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen)\s+(?:also\s+|later\s+)?"
+    r"[a-z]+(?:ed|en)\b|had\s+(?:their|its)\b)", re.I)
 # "Investigations opened: 118", "Complaints and tips received: 392"
 LABEL_LEFT = re.compile(r"\b(?!(?:follows|as|is|was|has)\b)(?P<noun>[A-Za-z-]+s)\b"
                         r"[^:\n•;()]{0,40}:\s*$")
@@ -184,10 +228,16 @@ PLACES = frozenset({"provinces", "countries", "states", "counties", "cities", "r
                     "nations", "territories", "municipalities"})
 # a figure reached after a change or a total, its noun said before: "fell 2% to 7,091",
 # "totalled 765 million", "reached 44,300", "a total of 96,862"
+# every form of the verb: "decreasing 12% to 990", "will increase 15 percent to 86,000"
+_CHANGE_VERBS = (r"ris(?:e|es|en|ing)|rose|f(?:all|alls|allen|alling|ell)|drop(?:s|ped|ping)?|"
+                 r"declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|"
+                 r"gr(?:ow|ows|ew|own|owing)|jump(?:s|ed|ing)?|climb(?:s|ed|ing)?|"
+                 r"surg(?:e|es|ed|ing)|slid(?:e|es|ing)?|plung(?:e|es|ed|ing)|soar(?:s|ed|ing)?|"
+                 r"up|down")
 CHANGE_LEFT = re.compile(
-    r"(?:\b(?:rose|rise|rises|risen|fell|fall|falls|dropped|drops|declined|decreased|increased|"
-    r"grew|jumped|climbed|surged|slid|plunged|soared|up|down)\b(?:[^.;:\n]|\.\d){0,30}\bto|"
-    r"\b(?:reached|totall?ed|averaged|stood\sat|a\stotal\sof|numbered))\s+\Z", re.I)
+    rf"(?:\b(?:{_CHANGE_VERBS})\b(?:[^.;:\n]|\.\d){{0,30}}\bto|"
+    r"\b(?:reach(?:es|ed|ing)?|total(?:l?ed|l?ing|s)|averag(?:e|es|ed|ing)|"
+    r"(?:stood|stands?|standing)\sat|a\stotal\sof|number(?:s|ed)))\s+\Z", re.I)
 # a count in brackets after what it counts: "investment fraud (5,210)"
 BRACKET_LEFT = re.compile(r"(?P<noun>[A-Za-z][A-Za-z-]+)\s?\(\Z")
 BRACKET_NOT = frozenset(_words("number numbers no hotline line tel phone telephone code year years "
@@ -204,22 +254,36 @@ PEOPLE_RIGHT = re.compile(r"\s+(?:in|over|for|after|as|on)\b", re.I)
 # promised returns, prices and wages in a scam pitch
 MONEY_LEFT_EXCLUDE = re.compile(
     r"(?:\b(?:returns|interest|yields?|profits?|commissions?|rebates?|income|subsidy|subsidies|"
-    r"dividends?|fees?|charges?)[\"”]?\s+(?:of|at)\s+|"
+    r"dividends?|fees?|charges?|minimum\s(?:investments?|deposits?|payments?))[\"”]?\s+"
+    r"(?:of|at)\s+|"
     r"\b(?:salary|salaries|earn(?:ing)?s?|wages?|guaranteed|promised|promising|priced\s(?:at|from)|"
     r"prices?\s(?:of|from|between)|costs?|costing|for\sonly|sold\sfor|selling\sfor|"
     r"as\slittle\sas|as\slow\sas|as\smuch\sas|between|ranged\sfrom|ranging\sfrom|offering|"
-    r"offered|won|tax|(?<!accounting\s)(?<!accounted\s)(?<!account\s)(?<!accounts\s)for|"
-    r"(?<!estimated\s)(?<!valued\s)(?<!put\s)(?<!totalled\s)(?<!totaled\s)at|or)"
+    r"offered|won|tax|demand(?:s|ed|ing)?|asks?\sfor|asked\sfor|(?<!accounting\s)(?<!accounted\s)(?<!account\s)(?<!accounts\s)for|"
+    r"(?<!estimated\s)(?<!valued\s)(?<!put\s)(?<!totalled\s)(?<!totaled\s)(?<!stood\s)"
+    r"(?<!stands\s)(?<!stand\s)at|or)"
     r"[\"”]?\s+)(?:up\sto\s+|as\shigh\sas\s+|at\sleast\s+|more\sthan\s+|about\s+|over\s+|"
-    r"around\s+)?$"
+    r"around\s+|a\smere\s+|just\s+|only\s+)?$"
     r"|\bbetween\s+\S+\s+and\s+$|\bfrom\s+\S+\s+to\s+$",
     re.I)
+# MONEY_LEFT_EXCLUDE's last words (as LEFT_EXCLUDE_LAST is LEFT_EXCLUDE's)
+MONEY_LEFT_LAST = frozenset(_words(
+    "salary salaries earn earns earning earnings wage wages guaranteed promised promising at "
+    "from of between cost costs costing only for as offering offered won tax demand demands "
+    "demanded demanding or to least than about over around mere just and"))
 # the first half of a range: "9% to" before 15%, "1,500 to" before 3,000 yuan
 RANGE_HEAD = re.compile(r"(?:[$£€]|[A-Z]{2}\$)?\d[\d,.]*\s?%?\s*(?:to|-|–)\s*$")
 # an amount in brackets after another: a conversion, "40 yuan ($5.50)", "(Cdn$19.4 million)"
 CONVERSION_LEFT = re.compile(r"(?:\d|\b(?:yuan|dollars?|euros?|pounds?|million|billion)|\))\s?\("
                              r"(?:(?:about|approximately|around|roughly|or|some)\s)?[A-Za-z]{0,3}\s?\Z",
                              re.I)
+# an age bound: "victims aged over 55", "people over 60 account for 45%"
+AGE_BOUND_LEFT = re.compile(
+    r"\b(?:aged?|people|persons|residents|seniors|adults|victims|those|men|women)\s"
+    r"(?:over|above|under|below)\s\Z", re.I)
+AGE_BOUND_LAST = frozenset({"over", "above", "under", "below"})
+# a telephone area code: "(207) 555-0142"
+AREA_CODE_RIGHT = re.compile(r"\)\s?\d{3}[-.\s]\d{4}\b")
 # the upper end of an age range: "aged between 60 and 80"
 AGE_RANGE_LEFT = re.compile(r"\bage[sd]?\s(?:between|from)\s\d{1,3}\s(?:and|to)\s\Z", re.I)
 PERCENT_LEFT_EXCLUDE = re.compile(
@@ -240,7 +304,7 @@ MONEY_RIGHT_EXCLUDE = re.compile(
     re.I)
 INHERIT_LEFT = re.compile(
     r"\b(?:(?:up|down|rising|falling|rose|fell|increased|decreased)\s+(?:from|to)|"
-    r"compared\s+(?:with|to)|versus|vs\.?|of\s+which|of\s+those|of\s+these|including|and|"
+    r"compared\s+(?:with|to)|versus|vs\.?|(?:higher|lower)\s+than(?:\s+the)?|(?:more|fewer|less)\s+than\s+the|of\s+which|of\s+those|of\s+these|including|and|"
     r"numbered|closed|against|in)\s+$", re.I)
 INHERIT_RIGHT = re.compile(
     r"\s+(?:of\s+(?:them|which|those|these|the)\b|were\b|was\b|had\b|have\b|will\b|"

@@ -9,11 +9,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Any
 
-from pipeline.extract.measures import RATES
+from pipeline.extract.measures import RATES, add_counts
 
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?!\d)")
 _DATE_FIELDS = ("date", "year", "published", "publish_date", "pub_date", "time", "created")
 TOP = 5
+EVIDENCE_DOCUMENTS = 100  # labelled documents listed with their evidence, in input order
+EVIDENCE_SPANS = 5  # evidence cues shown per label and document
 
 
 class Summary:
@@ -30,6 +32,7 @@ class Summary:
         self.years: dict[str, Counter] = defaultdict(Counter)
         self.top: dict[str, list[tuple[float, dict]]] = {label: [] for label in labels}
         self.error_samples: list[dict[str, str]] = []
+        self.evidence: list[dict[str, Any]] = []  # the first labelled documents' evidence
 
     def add(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -50,17 +53,26 @@ class Summary:
             total["measures"] += 1
             total["documents"].add(record["id"])
             if isinstance(m.get("count"), (int, float)):
-                total["total"] += m["count"]
+                total["total"] = add_counts(total["total"], m["count"])
                 total["counted"] = total.get("counted", 0) + 1
         year = _year_of(record)
         if year:
             for label in labels or ["(none)"]:
                 self.years[year][label] += 1
+        self._add_labelled(record, labels)
+
+    def _add_labelled(self, record: dict[str, Any], labels: list[str]) -> None:
+        """The record among the top documents of its labels, and its evidence listed."""
+        cues = {label: label_evidence(record, label) for label in labels}
+        if labels and len(self.evidence) < EVIDENCE_DOCUMENTS:
+            self.evidence.append({"id": record["id"], "source": record["source"],
+                                  "labels": cues})
         for label in labels:
             entry = (record["scores"][label], {
                 "id": record["id"], "source": record["source"],
                 "score": record["scores"][label],
-                "evidence": [m["text"] for m in record.get("measures", [])[:3]]})
+                "evidence": [m["text"] for m in record.get("measures", [])[:3]],
+                "cues": cues[label]})
             ranked = self.top.setdefault(label, [])
             ranked.append(entry)
             ranked.sort(key=lambda e: -e[0])
@@ -78,8 +90,20 @@ class Summary:
             "measure_totals": [_total(k, v) for k, v in totals],
             "documents_by_year": {y: dict(c) for y, c in sorted(self.years.items())},
             "top_documents": {label: [e[1] for e in ranked] for label, ranked in self.top.items()},
+            "label_evidence": self.evidence,
             "error_samples": self.error_samples,
         }
+
+
+def label_evidence(record: dict[str, Any], label: str) -> list[dict[str, Any]]:
+    """The cue spans that earned `label` on `record` (its `evidence`, else its explanation's),
+    each as text with the words beside it: [] when the record carries none (a model without
+    cues, or records written without --report)."""
+    spans = (record.get("evidence") or {}).get(label)
+    if spans is None:
+        spans = ((record.get("explanation") or {}).get(label) or {}).get("evidence") or []
+    return [{"text": s["text"], "before": s.get("before", ""), "after": s.get("after", "")}
+            for s in spans[:EVIDENCE_SPANS]]
 
 
 def _year_of(record: dict[str, Any]) -> str | None:
@@ -140,6 +164,37 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A table whose cells are HTML already escaped by the caller."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cues_html(cues: list[dict[str, Any]]) -> str:
+    """Each cue marked in the words around it, one per line; a dash when there is none."""
+    if not cues:
+        return "—"
+    return "<br>".join(_cue_html(c) for c in cues)
+
+
+def _cue_html(cue: dict[str, Any]) -> str:
+    before, after = cue.get("before", ""), cue.get("after", "")
+    return (("…" + html.escape(before) if before else "") + f"<mark>{html.escape(cue['text'])}"
+            f"</mark>" + (html.escape(after) + "…" if after else ""))
+
+
+def _evidence_section(documents: list[dict[str, Any]]) -> str:
+    """Per document, each label and the cue spans that earned it."""
+    if not documents:
+        return ""
+    rows = [[html.escape(d["id"]), html.escape(label), _cues_html(cues)]
+            for d in documents for label, cues in d["labels"].items()]
+    return (f"<h2>Label evidence per document (the first {len(documents)} labelled)</h2>"
+            "<p>A label is emitted only when the text holds one of its cues; these are the cues "
+            "found (up to five per label).</p>" + _html_table(["id", "label", "evidence"], rows))
 
 
 def _total(key: tuple, value: dict[str, Any]) -> dict[str, Any]:
@@ -219,9 +274,11 @@ def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
     parts.append(_bars("Documents by year (where a date is known)",
                        [(y, sum(c.values())) for y, c in years.items()]))
     for label, docs in summary["top_documents"].items():
-        parts.append(f"<h2>Top documents: {html.escape(label)}</h2>" + _table(
-            ["id", "score", "evidence"],
-            [[d["id"], f"{d['score']:.3f}", " / ".join(d["evidence"])] for d in docs]))
+        parts.append(f"<h2>Top documents: {html.escape(label)}</h2>" + _html_table(
+            ["id", "score", "evidence (the cues that earned the label)", "measures"],
+            [[html.escape(d["id"]), f"{d['score']:.3f}", _cues_html(d.get("cues", [])),
+              html.escape(" / ".join(d["evidence"]))] for d in docs]))
+    parts.append(_evidence_section(summary.get("label_evidence", [])))
     if summary.get("clusters"):  # with --clusters: the largest repost clusters
         parts.append("<h2>Largest repost clusters</h2>" + _table(
             ["size", "first seen", "last seen", "labels", "kind", "text"],
@@ -234,7 +291,7 @@ def render_html(summary: dict[str, Any], title: str = "fraudtag report") -> str:
     style = (f"body{{font-family:{FONTS};max-width:960px;margin:2em auto;color:#222}}"
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
              "padding:4px 8px;text-align:left}svg text{font-size:13px;font-family:inherit}"
-             ".run{color:#555}")
+             ".run{color:#555}mark{background:#ffe08a;padding:0 1px}")
     data = embedded_json(summary)
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{style}</style></head><body>{''.join(parts)}"

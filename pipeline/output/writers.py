@@ -239,28 +239,41 @@ def read_output(path: str, fmt: str, labels: list[str]) -> Iterator[dict[str, An
     killed run) is cut off the file first."""
     if not os.path.exists(path):
         return
+    text = _complete_lines(path, fmt)
+    if fmt == "csv":
+        yield from _csv_records(path, text, labels)
+    else:
+        yield from _jsonl_records(path, text)
+
+
+def _complete_lines(path: str, fmt: str) -> str:
+    """The file's text up to its last newline; the torn rest is cut off the file."""
     with open(path, "rb+") as f:
         data = f.read()
         complete = data.rfind(b"\n") + 1
         if complete < len(data):
             f.truncate(complete)
-    # split on newlines only: str.splitlines would also split inside a record at U+2028
     try:
-        text = data[:complete].decode("utf-8-sig" if fmt == "csv" else "utf-8")
+        return data[:complete].decode("utf-8-sig" if fmt == "csv" else "utf-8")
     except UnicodeDecodeError:
         raise InputError(f"--resume: {path} is not UTF-8 text, so not an output of fraudtag; "
                          "give -o a new file") from None
-    if fmt == "csv":
-        csv.field_size_limit(2**31 - 1)  # a measures cell may pass the default 131,072
-        rows = csv.DictReader(io.StringIO(text, newline=""))
-        expected = list(_flat({"id": "", "source": ""}, labels))
-        if rows.fieldnames is not None and rows.fieldnames != expected:
-            raise InputError(f"--resume: {path} has other columns than this run writes "
-                             f"({', '.join(rows.fieldnames)}); it was written by another version "
-                             "or model: give -o a new file")
-        for row in rows:
-            yield _unflat(row, labels)
-        return
+
+
+def _csv_records(path: str, text: str, labels: list[str]) -> Iterator[dict[str, Any]]:
+    csv.field_size_limit(2**31 - 1)  # a measures cell may pass the default 131,072
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    expected = list(_flat({"id": "", "source": ""}, labels))
+    if rows.fieldnames is not None and rows.fieldnames != expected:
+        raise InputError(f"--resume: {path} has other columns than this run writes "
+                         f"({', '.join(rows.fieldnames)}); it was written by another version "
+                         "or model: give -o a new file")
+    for row in rows:
+        yield _unflat(row, labels)
+
+
+def _jsonl_records(path: str, text: str) -> Iterator[dict[str, Any]]:
+    # split on newlines only: str.splitlines would also split inside a record at U+2028
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             try:

@@ -1,6 +1,7 @@
 """Score repost clustering on a test set made from our corpus: pair precision and recall.
 
     python -m pipeline.training.cluster_eval [--bases 300] [--unrelated 2000] [--seed 0]
+    python -m pipeline.training.cluster_eval --fbs   # the clusters of fbs_sms's fraud rows
 
 Base texts are short corpus texts (posts, SMS, scams, notices). Each gets 0 to 20 variants, each
 made by one to three of the edits reposts show: other links, other numbers, another name, emoji,
@@ -14,7 +15,9 @@ that the clustering put together.
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
+import os
 import random
 import re
 from collections import Counter
@@ -138,13 +141,46 @@ def score(items: list[Item], clusters: RepostClusters) -> dict[str, float]:
             "recall": both / true if true else 1.0}
 
 
+def fbs_clusters(path: str, top: int = 5) -> dict:
+    """The repost clusters of the fraud rows (category FR:*) of the fbs_sms CSV at `path`, all
+    of them in file order, with a window that forgets none: how many, and the largest."""
+    with open(path, encoding="utf-8", newline="") as f:
+        texts = [row["text"] for row in csv.DictReader(f) if row["category"].startswith("FR:")]
+    clusters = RepostClusters(window=len(texts) + 1, text_chars=40)
+    for n, text in enumerate(texts):
+        clusters.add(signature(normalize(text).view), seen=str(n), text=text)
+    sizes = [c.size for c in clusters.clusters.values()]
+    return {"texts": len(texts), "clusters": len(sizes),
+            "singletons": sum(size == 1 for size in sizes),
+            "largest": [(c.size, c.text) for c in clusters.top(top)]}
+
+
+def _print_fbs() -> int:
+    from pipeline.training.realdata import shared_dir
+
+    path = os.path.join(shared_dir(), "datasets", "fbs_sms", "fbs_sms.csv")
+    if not os.path.isfile(path):
+        print(f"no {path}")
+        return 1
+    found = fbs_clusters(path)
+    print(f"fbs_sms fraud rows: {found['texts']} texts, {found['clusters']} clusters "
+          f"({found['singletons']} of one text); largest:")
+    for size, text in found["largest"]:
+        print(f"  {size:6d}  {text}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bases", type=int, default=300)
     parser.add_argument("--unrelated", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threshold", type=float, default=0.4)
+    parser.add_argument("--fbs", action="store_true",
+                        help="cluster the fraud rows of fbs_sms instead (../shared/datasets)")
     args = parser.parse_args(argv)
+    if args.fbs:
+        return _print_fbs()
     items = make_test_set(args.bases, args.unrelated, args.seed)
     result = score(items, RepostClusters(threshold=args.threshold))
     print(f"{result['texts']} texts, {result['clusters']} clusters; pair precision "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import CorpusError
+from pipeline.extract.measures import QUALIFIERS, TYPES
 from pipeline.model.scoring import KINDS
 from pipeline.resources import REPO_DIR
 
@@ -27,8 +28,6 @@ REQUIRED = ("id", "lang", "genre", "text", "labels")
 KNOWN_KEYS = set(REQUIRED) | {"optional_labels", "counts", "url", "notes", "kind"}
 LANGS = {"zh", "en"}
 GENRES = {"report", "news", "notice", "post", "sms", "scam"}
-QUALIFIERS = {"exact", "more_than", "about", "at_least", "less_than", "range"}
-TYPES = {"publicity", "inspection", "enforcement", "organization", "other"}
 COUNT_KEYS = {"value", "value_max", "qualifier", "unit", "what", "type", "evidence", "optional"}
 NEAR_DUPLICATE = 0.7
 DEFAULT_DIR = os.path.join(REPO_DIR, "corpora")

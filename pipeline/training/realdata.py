@@ -17,11 +17,9 @@ from pipeline.resources import REPO_DIR
 from pipeline.settings import resolve
 from pipeline.training.corpus import Example, load_examples
 
-REPO = REPO_DIR
-
 
 def shared_dir() -> str:
-    return resolve()["shared"] or os.path.join(os.path.dirname(REPO), "shared")
+    return resolve()["shared"] or os.path.join(os.path.dirname(REPO_DIR), "shared")
 
 
 def real_dev_path() -> str | None:
@@ -60,54 +58,91 @@ def load_real_sets(limit: int = 1000, seed: int = 0) -> list[RealSet]:
     if not os.path.isdir(root):
         return []
     sets: list[RealSet] = []
-
-    def add(name: str, texts: list[str], label: str | None) -> None:
-        texts = _sample(texts, limit, seed)
-        if texts:
-            sets.append(RealSet(name, _as_examples(name, texts, [label] if label else []), label))
-
-    tf5 = os.path.join(root, "telecom_fraud_texts_5")
-    if os.path.isdir(tf5):
-        fraud, normal = [], []
-        for path in sorted(glob.glob(os.path.join(tf5, "label*-last.csv"))):
-            with open(path, encoding="utf-8", newline="") as f:
-                rows = [row["content"] for row in csv.DictReader(f)]
-            (normal if path.endswith("label00-last.csv") else fraud).extend(rows)
-        add("telecom_fraud_texts_5 fraud", fraud, "telecom")
-        add("telecom_fraud_texts_5 normal SMS", normal, None)
-    fbs = os.path.join(root, "fbs_sms", "fbs_sms.csv")
-    if os.path.isfile(fbs):
-        with open(fbs, encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        add("fbs_sms FR:*", [r["text"] for r in rows if r["category"].startswith("FR:")],
-            "telecom")
-    ccks = os.path.join(root, "ccks2019_fin_events", "event_type_entity_extract_eval.csv")
-    if os.path.isfile(ccks):
-        with open(ccks, encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f))
-        add("ccks2019 涉嫌非法集资", [r[1] for r in rows if len(r) > 2 and r[2] == "涉嫌非法集资"],
-            "fundraising")
-    thuc = os.path.join(root, "thucnews_titles", "test.txt")
-    if os.path.isfile(thuc):
-        with open(thuc, encoding="utf-8") as f:
-            add("thucnews_titles", [line.split("\t")[0] for line in f], None)
-    tnews = os.path.join(root, "tnews", "test.json")
-    if os.path.isfile(tnews):
-        with open(tnews, encoding="utf-8") as f:
-            add("tnews", [json.loads(line)["sentence"] for line in f if line.strip()], None)
-    reviews = os.path.join(root, "consumer_fraud_reviews")
-    if os.path.isdir(reviews):
-        texts = []
-        for path in sorted(glob.glob(os.path.join(reviews, "*.csv"))):
-            with open(path, encoding="utf-8", newline="") as f:
-                texts.extend(row.get("reviews", "") for row in csv.DictReader(f))
-        add("consumer_fraud_reviews", texts, None)
-    uci = os.path.join(root, "uci_sms_spam_en", "SMSSpamCollection.tsv")
-    if os.path.isfile(uci):
-        with open(uci, encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f, delimiter="\t"))[1:]
-        add("uci_sms_spam_en ham", [r[1] for r in rows if len(r) > 1 and r[0] == "ham"], None)
+    for read in _DATASETS:
+        for name, texts, label in read(root):
+            texts = _sample(texts, limit, seed)
+            if texts:
+                sets.append(RealSet(name, _as_examples(name, texts, [label] if label else []),
+                                    label))
     return sets
+
+
+# Each reader gives (name, texts, label or None) for the parts of one dataset that are present.
+_Part = tuple[str, list[str], "str | None"]
+
+
+def _dict_rows(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _rows(path: str, delimiter: str) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f, delimiter=delimiter))
+
+
+def _tf5(root: str) -> list[_Part]:
+    folder = os.path.join(root, "telecom_fraud_texts_5")
+    fraud, normal = [], []
+    for path in sorted(glob.glob(os.path.join(folder, "label*-last.csv"))):
+        rows = [row["content"] for row in _dict_rows(path)]
+        (normal if path.endswith("label00-last.csv") else fraud).extend(rows)
+    return [("telecom_fraud_texts_5 fraud", fraud, "telecom"),
+            ("telecom_fraud_texts_5 normal SMS", normal, None)]
+
+
+def _fbs(root: str) -> list[_Part]:
+    path = os.path.join(root, "fbs_sms", "fbs_sms.csv")
+    if not os.path.isfile(path):
+        return []
+    rows = _dict_rows(path)
+    return [("fbs_sms FR:*", [r["text"] for r in rows if r["category"].startswith("FR:")],
+             "telecom")]
+
+
+def _ccks(root: str) -> list[_Part]:
+    path = os.path.join(root, "ccks2019_fin_events", "event_type_entity_extract_eval.csv")
+    if not os.path.isfile(path):
+        return []
+    rows = _rows(path, ",")
+    return [("ccks2019 涉嫌非法集资", [r[1] for r in rows if len(r) > 2 and r[2] == "涉嫌非法集资"],
+             "fundraising")]
+
+
+def _thucnews(root: str) -> list[_Part]:
+    path = os.path.join(root, "thucnews_titles", "test.txt")
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [("thucnews_titles", [line.split("\t")[0] for line in f], None)]
+
+
+def _tnews(root: str) -> list[_Part]:
+    path = os.path.join(root, "tnews", "test.json")
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [("tnews", [json.loads(line)["sentence"] for line in f if line.strip()], None)]
+
+
+def _reviews(root: str) -> list[_Part]:
+    folder = os.path.join(root, "consumer_fraud_reviews")
+    if not os.path.isdir(folder):
+        return []
+    texts = [row.get("reviews", "") for path in sorted(glob.glob(os.path.join(folder, "*.csv")))
+             for row in _dict_rows(path)]
+    return [("consumer_fraud_reviews", texts, None)]
+
+
+def _uci(root: str) -> list[_Part]:
+    path = os.path.join(root, "uci_sms_spam_en", "SMSSpamCollection.tsv")
+    if not os.path.isfile(path):
+        return []
+    rows = _rows(path, "\t")[1:]
+    return [("uci_sms_spam_en ham", [r[1] for r in rows if len(r) > 1 and r[0] == "ham"], None)]
+
+
+_DATASETS = (_tf5, _fbs, _ccks, _thucnews, _tnews, _reviews, _uci)
 
 
 def real_dev_paths() -> list[str]:
