@@ -127,11 +127,12 @@ def _extract_growth(unit: str, small: int) -> float:
 def test_extraction_of_a_long_run_of_numbers_takes_linear_time(unit):
     """The number regexes alone, where a quadratic step shows only past 16 KB (it is hidden
     by the linear stages above): 16 KB -> 64 KB over the same growth of report text. An
-    unbounded repetition ([\\d,]*) took 20 s on 64 KB of "1,1,..."; a linear one gives 1."""
+    unbounded repetition ([\\d,]*) took 20 s on 64 KB of "1,1,..."; a linear one gives 1, a
+    quadratic one 4. Three tries: one measured 2.03 with another job on the second core."""
     control = CONTROL * (16_000 // len(CONTROL))
     relative = float("inf")
-    for _ in range(2):
+    for _ in range(3):
         relative = min(relative, _extract_growth(unit, 16_000) / _extract_growth(control, 16_000))
-        if relative < 2.0:
+        if relative < 2.5:
             break
-    assert relative < 2.0
+    assert relative < 2.5
