@@ -16,6 +16,7 @@ FRAUD_NEWS_WITHOUT_A_CHANNEL = [
     "An officer from the fraud squad told the seminar that scams against older people are "
     "rising and approached each case with care.",
     "The carer admitted taking £8,000 from her client and was ordered to pay it back.",
+    "Insurance claims for burst pipes doubled in the winter, the window fitters said.",
 ]
 
 SCAM_ACTS = [
@@ -25,6 +26,7 @@ SCAM_ACTS = [
     "Victims were sent to a fake website that copied the tax office",
     "China cracks thousands of telecom fraud cases",
     "He met the woman on a dating site and she moved the chat to WhatsApp",
+    "U r a winner! Selected 2 receive a £500 voucher, speak to an operator 2 claim",
 ]
 
 
