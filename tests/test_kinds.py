@@ -78,3 +78,13 @@ def test_each_kinds_length_bands_weigh_alike_with_a_cap():
 def test_an_english_text_counts_a_third_of_its_characters():
     from pipeline.training.kinds import text_length
     assert text_length("x" * 900, "en") == 300 and text_length("字" * 900, "zh") == 900
+
+
+def test_a_thin_length_band_still_weighs_a_quarter_of_its_share():
+    # long news are about 1-2% of the corpus's news: capped too low, they vanish beside reports
+    from pipeline.training.kinds import LENGTH_BANDS, length_weights
+    short, medium, long_ = LENGTH_BANDS[0] - 1, LENGTH_BANDS[1] - 1, LENGTH_BANDS[2] + 1
+    lengths = [short] * 147 + [medium] * 150 + [long_] * 3
+    weights = length_weights(lengths, ["news"] * 300)
+    even_share = 300 / 3
+    assert weights[-3:].sum() >= even_share / 4
