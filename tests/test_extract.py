@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.measures import Measure, extract_measures, summarize
-from pipeline.lang import GUARDED, en, zh  # noqa: F401 - importing them fills GUARDED
+from pipeline.lang import ENDINGS, GUARDED, en, zh  # noqa: F401 - importing them fills both
 from pipeline.output.report import Summary
 from pipeline.text.normalize import normalize
 
@@ -685,3 +685,34 @@ def test_the_prefix_factored_nouns_find_what_the_flat_alternation_finds():
             for factored, flat in pairs:
                 a, b = factored.match(window), flat.match(window)
                 assert (a and a.group("noun")) == (b and b.group("noun")), window
+
+
+@pytest.mark.parametrize("ending", ENDINGS, ids=lambda e: e.pattern.pattern[:30])
+def test_an_ending_finds_in_the_corpus_what_its_pattern_finds(ending):
+    """An Ending (pipeline/lang) skips the search when the text's last character cannot end a
+    match: a character left out of its `last` would lose matches. Tried on the 12 characters
+    before every position of the corpus where a number starts."""
+    from pipeline.training.corpus import load_examples
+
+    for example in load_examples()[::3]:
+        view = normalize(example.text).view
+        for m in zh.MEASURE.finditer(view):
+            left = view[max(0, m.start() - 12):m.start()]
+            found = ending.pattern.search(left)
+            assert (found and found.span()) == _span(ending.search(left)), (example.id, left)
+
+
+def _span(m: re.Match | None) -> tuple[int, int] | None:
+    return m and m.span()
+
+
+@pytest.mark.parametrize("ending", ENDINGS, ids=lambda e: e.pattern.pattern[:30])
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_an_ending_finds_what_its_pattern_finds(ending, data):
+    """As above, on strings made to match the pattern (each alternative's last character and a
+    final newline), and on any text."""
+    text = data.draw(st.one_of(st.from_regex(ending.pattern), st.text(max_size=14)))
+    text = text + data.draw(st.sampled_from(["", "\n", " ", " \n"]))
+    found = ending.pattern.search(text)
+    assert (found and found.span()) == _span(ending.search(text))

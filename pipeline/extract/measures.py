@@ -220,7 +220,7 @@ def _zh_modifier(hit: _ZhHit) -> bool:
 def _zh_rejected(hit: _ZhHit) -> bool:
     """Return whether the context makes the number no count (code, phone, ordinal, idiom)."""
     view, s, e, num_text, left = hit.view, hit.s, hit.e, hit.num_text, hit.left
-    if zh.LEFT_EXCLUDE.search(left):
+    if zh.LEFT_EXCLUDE_END.search(left):
         return True
     if num_text.isdigit() and len(num_text) >= 3 and zh.PHONE_LEFT.search(left):
         return True  # 拨打96110, 热线12345
@@ -243,19 +243,21 @@ def _zh_article(hit: _ZhHit) -> bool:
 
 def _zh_not_a_result(hit: _ZhHit, unit: str, count: float | None) -> bool:
     """Return whether a money amount or rate is a price, a promised return or a statute."""
-    left, post = hit.left, hit.post
-    right = hit.view[hit.e:hit.e + 16]
-    if zh.RIGHT_EXCLUDE.match(right):
+    left, post, view, e = hit.left, hit.post, hit.view, hit.e
+    # RIGHT_EXCLUDE starts with / or 的: the next character decides most hits without a slice
+    if view[e:e + 1] in _RIGHT_EXCLUDE_FIRST and zh.RIGHT_EXCLUDE.match(view[e:e + 16]):
         return True
     if unit == "分" and zh.INTEREST_LEFT.search(left):
         return True  # 月息3分: a rate promised, not a count
     if unit not in zh.MONEY_UNITS and unit != "%" or count is None:
         return False
+    right = view[e:e + 16]
     money_left = zh.RANGE_HEAD.sub("", left) if post != "以下" else left
     return bool(zh.MONEY_LEFT_EXCLUDE.search(money_left) or zh.RIGHT_EXCLUDE_MONEY.match(right)
                 or (post == "以下" and unit in zh.MONEY_UNITS))
 
 
+_RIGHT_EXCLUDE_FIRST = frozenset("/的")  # the characters zh.RIGHT_EXCLUDE can start with
 _MONEY_CONTEXT = re.compile(r"现金|资金|金额|款|损失|赃|罚|收入|营业额|货值|价值|财产|存款|元")
 
 

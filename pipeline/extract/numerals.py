@@ -106,13 +106,91 @@ def parse_cn_numeral(text: str) -> Decimal | None:
     whole = whole.replace("两", "二").replace("〇", "零").replace("○", "零").replace("卅", "三十")
     if whole.startswith("十"):
         whole = "一" + whole
-    try:
-        value = Decimal(int(_cn2an()(whole, "strict")))
-    except (ValueError, KeyError, IndexError):
+    plain = _plain_cn_numeral(whole)
+    if plain == _REFUSED:
         return None
+    if plain is not None:
+        value = Decimal(plain)
+    else:
+        try:
+            value = Decimal(int(_cn2an()(whole, "strict")))
+        except (ValueError, KeyError, IndexError):
+            return None
     if decimals:
         value += Decimal("0." + "".join(str(_CN_DIGITS[c]) for c in decimals))
     return value * scale
+
+
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_SECTION_UNITS = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
+_CN_DIGIT_NAMES = "零一二三四五六七八九"
+
+
+_REFUSED = -1  # _plain_cn_numeral: a form that cn2an's strict mode refuses
+# two digits in a row (一二, 三四百) or a digit alone after 万 or 亿 (一万二): strict cn2an
+# names a unit after every digit but the last, and puts 零 or a 千 after 万 and 亿
+_CN_REFUSED = re.compile(r"[一二三四五六七八九][零一二三四五六七八九]|[万亿][一二三四五六七八九]$")
+
+
+def _plain_cn_numeral(whole: str) -> int | None:
+    """The value of a numeral written the standard way (一万零八百四十, 一十二万六千, 一亿三千万:
+    every digit named, 零 where a place is skipped), read without cn2an; _REFUSED for a form
+    that strict cn2an refuses; None for any other form (cn2an decides those).
+
+    cn2an costs a fifth of a second to import: a batch whose numerals are all standard never
+    pays it. The text is read leniently, then written again the standard way: only a numeral
+    that comes back unchanged is taken, so a form this reading might get wrong goes to cn2an.
+    tests/test_numerals.py checks that cn2an reads every such form to the same value.
+    """
+    if whole == "零":
+        return 0
+    if _CN_REFUSED.search(whole):
+        return _REFUSED
+    total = section = digit = 0  # total: the 亿 and 万 parts read so far
+    wan = 0
+    for c in whole:
+        d = _CN_DIGITS.get(c)
+        if d is not None:
+            digit = d
+        elif c in _CN_UNITS:
+            section += digit * _CN_UNITS[c]
+            digit = 0
+        elif c == "万":
+            wan = (section + digit) * 10_000
+            section = digit = 0
+        elif c == "亿":
+            total = (total + wan + section + digit) * 100_000_000
+            wan = section = digit = 0
+        else:
+            return None
+    value = total + wan + section + digit
+    return value if 0 < value < 10**12 and plain_cn_numeral(value) == whole else None
+
+
+def plain_cn_numeral(value: int) -> str:
+    """`value` (1 to 10**12 - 1) as a Chinese numeral written the standard way, with 一 before a
+    leading 十 (一十二万: the form parse_cn_numeral gives cn2an)."""
+    yi, rest = divmod(value, 100_000_000)
+    wan, low = divmod(rest, 10_000)
+    out = _cn_section(yi) + "亿" if yi else ""
+    if wan:
+        out += ("零" if yi and wan < 1000 else "") + _cn_section(wan) + "万"
+    if low:
+        out += ("零" if (yi or wan) and (low < 1000 or not wan) else "") + _cn_section(low)
+    return out
+
+
+def _cn_section(n: int) -> str:
+    """1 to 9999 as 一千零五, 一百一十, 一十二."""
+    out, gap = "", False
+    for unit, name in _CN_SECTION_UNITS:
+        d = n // unit % 10
+        if d == 0:
+            gap = gap or bool(out)
+            continue
+        out += ("零" if gap else "") + _CN_DIGIT_NAMES[d] + name
+        gap = False
+    return out
 
 
 @lru_cache(maxsize=1)

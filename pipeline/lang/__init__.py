@@ -19,3 +19,35 @@ def guarded(start: str, pattern: str, flags: int = 0) -> re.Pattern:
     compiled = re.compile(f"(?={start})(?:{pattern})", flags)
     GUARDED.append((compiled, pattern))
     return compiled
+
+
+ENDINGS: list[Ending] = []  # every Ending, for the tests
+
+
+class Ending:
+    """A pattern that ends in `$`, searched only when the text's last character can end a match.
+
+    An end-anchored pattern has no first character to skip ahead to: `search` tries it at
+    every position of the text. `last` names every character a match can end with besides
+    whitespace (which `\\s?$` and `$` before a final newline admit); `letters_digits` adds the
+    ASCII letters and the digits. tests/test_extract.py checks each Ending against its pattern
+    on the corpus and on strings made to match it.
+    """
+
+    __slots__ = ("last", "letters_digits", "pattern")
+
+    def __init__(self, pattern: re.Pattern, last: str, letters_digits: bool = False) -> None:
+        self.pattern = pattern
+        self.last = frozenset(last)
+        self.letters_digits = letters_digits
+        ENDINGS.append(self)
+
+    def search(self, text: str) -> re.Match | None:
+        """pattern.search(text), or None at once when no match can end where `text` ends."""
+        if not text:
+            return self.pattern.search(text)
+        c = text[-1]
+        if c in self.last or c.isspace() or (
+                self.letters_digits and (c.isdigit() or (c.isascii() and c.isalpha()))):
+            return self.pattern.search(text)
+        return None
