@@ -2,7 +2,10 @@
 
     python bench/compare_batch.py BEFORE_TREE AFTER_TREE [--en-mb 5] [--zh-mb 20]
 
-A tree is a checkout (e.g. `git archive REV | tar -x -C DIR`). Runs of the two trees
+A tree is a checkout (e.g. `git archive REV | tar -x -C DIR`). An older tree whose English
+tokenizer calls spacy.blank("en") loads the installed fraudtag's spaCy entry point, which may name
+modules that tree lacks: run it where fraudtag is not installed (or its entry_points.txt is moved
+aside), and check the output column. Runs of the two trees
 alternate, three each per row, so drift in a shared machine's load hits both; the figures are
 medians. Prints one Markdown row per language and worker count, and whether the two outputs
 are byte-identical.
