@@ -170,9 +170,11 @@ def test_text_field_applies_where_the_field_is_and_empty_is_not_a_naming_problem
 
 
 def _long_input(tmp_path):
+    """About 17 MB, so that the run is still going when a loaded machine's late poll sends the
+    signal (with 3,000 documents it exited 0 twice under load, most likely done already)."""
     paragraph = "今年以来开展防范养老诈骗宣传，共发放宣传资料1500余份，举办讲座12场。" * 40
     return jsonl(tmp_path / "long.jsonl",
-                 *({"id": f"d{i}", "text": paragraph} for i in range(3000)))
+                 *({"id": f"d{i}", "text": paragraph} for i in range(12000)))
 
 
 def _session_processes(session: int) -> list[int]:
