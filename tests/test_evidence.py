@@ -47,6 +47,8 @@ def test_ordinary_short_messages_get_no_label(shipped_model):
     docs = pipeline.run([Document(str(i), "t", text) for i, text in enumerate(ORDINARY)])
     labelled = {doc.text: doc.labels for doc in docs if doc.labels}
     assert labelled == {}
+    scams = [doc.text for doc in docs if doc.kind == "scam"]  # a greeting is no fraud attempt
+    assert scams == []
 
 
 def test_cues_match_chinese_anywhere_and_english_at_a_word_start():

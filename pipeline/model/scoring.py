@@ -533,7 +533,22 @@ class FraudModel:
         kinds = scores[:, n:n + len(self.kinds)]
         if len(self.kinds):
             kinds = kinds / kinds.sum(axis=1, keepdims=True)
+            self._gate_scams(kinds, docs)
         return labels, kinds
+
+    def _gate_scams(self, kinds: np.ndarray, docs: Sequence[Document]) -> None:
+        """A scam is a fraud attempt, so it holds a cue of some label (a channel, money, a link,
+        a prize, an impersonation opener): where `scam` leads on a text that holds none ("hi",
+        "你好"), it scores 0 and the other kinds share its mass. Like the labels' gate, only the
+        texts it decides are searched."""
+        if "scam" not in self.kinds or not self.matchers:
+            return
+        column = self.kinds.index("scam")
+        for i in np.flatnonzero(kinds.argmax(axis=1) == column):
+            view = docs[i].view or ""
+            if not any(matcher.search(view) for matcher in self.matchers.values()):
+                kinds[i, column] = 0.0
+                kinds[i] /= kinds[i].sum()
 
     def model_proba(self, docs: Sequence[Document]) -> np.ndarray:
         """The linear model's label probabilities, before the evidence gate."""
