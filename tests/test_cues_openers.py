@@ -49,3 +49,13 @@ def test_a_cue_ending_in_a_digit_spans_the_whole_number():
     pension = CueMatcher(read_cues(CUES_DIR, ["pension"])["pension"])
     text = "residents aged 80 and over"
     assert [text[s:e] for s, e in pension.spans(text)] == ["aged 80"]
+
+
+@pytest.mark.parametrize("text", [
+    "新款手机游戏上线首周下载量破千万，账号注册需实名",  # games
+    "市游泳馆暑期开放时间调整",  # swimming
+    "集团公司召开年度工作会议",  # a group of companies
+    "社区团购平台整改，生鲜价格回落",  # group buying
+])
+def test_a_bare_you_or_tuan_is_no_tour(text):
+    assert not CueMatcher(CUES["low_price_tourism"]).search(text)
