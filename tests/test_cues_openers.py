@@ -59,3 +59,13 @@ def test_a_cue_ending_in_a_digit_spans_the_whole_number():
 ])
 def test_a_bare_you_or_tuan_is_no_tour(text):
     assert not CueMatcher(CUES["low_price_tourism"]).search(text)
+
+
+@pytest.mark.parametrize("text", [
+    "本周六小区菜市场开业，猪肉每斤十二元，鸡蛋三元一斤",
+    "物业费自下月起按每平方米一点五元收取",
+    "今年粮食产量再创新高，总产达到八千万吨",
+])
+def test_a_price_alone_is_no_telecom_evidence(text):
+    """元, 金, 费, 万 stand in every price list, report and shop notice: not evidence of a scam."""
+    assert not CueMatcher(CUES["telecom"]).search(text)
