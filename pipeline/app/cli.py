@@ -179,6 +179,30 @@ def _terminate(signum, frame) -> None:
     raise Terminated
 
 
+EXIT_GRACE = 5.0  # seconds an interrupted run's exit may wait for threads before it ends
+
+
+def main() -> None:
+    """The program (classify.py, `fraudtag`): classify_main, and an interrupted run ends.
+
+    Interpreter exit waits for every non-daemon thread; a worker pool's thread that waits on a
+    worker stopped mid-reply never ends. The output is complete and the workers are stopped by
+    then, so past EXIT_GRACE the process ends without it.
+    """
+    status = classify_main()
+    if status in (130, 143):
+        import threading
+
+        def end() -> None:
+            sys.stderr.flush()
+            os._exit(status)
+
+        timer = threading.Timer(EXIT_GRACE, end)
+        timer.daemon = True
+        timer.start()
+    sys.exit(status)
+
+
 def classify_main(argv: list[str] | None = None) -> int:
     # Start-up (imports, the model's vocabulary) allocates much and frees little: the cyclic
     # collector only slows it. memory.settle() turns it back on once the work begins.

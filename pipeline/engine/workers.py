@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -51,8 +52,10 @@ def _start_worker(spec: PipelineSpec) -> None:
 
     from pipeline.engine.memory import settle
 
-    # Ctrl-C reaches the whole process group: the main process stops the workers itself
+    # Ctrl-C reaches the whole process group: the main process stops the workers itself. The
+    # worker was born with SIGINT blocked (_ctrl_c_held); a Ctrl-C since is dropped here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = spec.build()
     settle()
@@ -144,9 +147,38 @@ def warm_workers(inputs: list[str]) -> None:
         context = _worker_context()
         if context.get_start_method() == "forkserver":
             import threading
-            from multiprocessing import forkserver
 
-            threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+            threading.Thread(target=_start_forkserver, daemon=True).start()
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver, if not yet, with SIGINT blocked in it and in the workers it forks.
+
+    Ctrl-C reaches the whole process group. The forkserver ignores it only once it has imported
+    its preload (a second or more), and a worker only once its initializer runs: a Ctrl-C
+    before either printed their tracebacks. Blocked, it waits, and is dropped where ignored.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT after starting itself
+    with _ctrl_c_held():
+        forkserver.ensure_running()
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT blocked in this thread meanwhile: a Ctrl-C waits, and is delivered right after.
+    Processes started meanwhile are born with it blocked."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -187,14 +219,18 @@ def run_batches(docs: Iterable[Document], spec: PipelineSpec, jobs: int, batch_s
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    source = chain(head, source)
     window = 2 * jobs
-    pool = ProcessPoolExecutor(jobs, mp_context=_worker_context(), initializer=_start_worker,
-                               initargs=(spec,))
+    first = head + list(islice(source, window - len(head)))
+    context = _worker_context()
+    if context.get_start_method() == "forkserver":
+        _start_forkserver()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(spec,))  # its workers start on the first submits
     try:
-        pending: deque[Future] = deque()
-        for batch in islice(source, window):
-            pending.append(pool.submit(_process, batch))
+        # ... whole, Ctrl-C held until then: a worker started but not yet known to the pool
+        # would outlive the run, and fail on the run's semaphores once they are gone
+        with _ctrl_c_held():
+            pending: deque[Future] = deque(pool.submit(_process, batch) for batch in first)
         while pending:
             done = pending.popleft().result()
             for batch in islice(source, 1):
