@@ -44,6 +44,19 @@ def read_cues(directory: str, labels: Iterable[str]) -> dict[str, tuple[str, ...
     return found
 
 
+# What a fraud attempt holds though it names no fraud type: a link to follow, or money asked
+# for ("你先转两万到财务那边", "打3000块给我", "send me $400"). The kind `scam` keeps these as
+# evidence beside the labels' cues (FraudModel._gate_scams): a greeting holds neither.
+_TLD = "com|cn|net|org|cc|top|vip|me|ly|xyz|info|io|co|club|site|shop|app|link|tk|ml|ga|pw|ws"
+_ZH_AMOUNT = r"[\d零一二两三四五六七八九十百千万.,，]+\s*(?:万|千|百)?\s*(?:元|块|万|w\b)"
+ATTEMPT = re.compile(
+    r"(?:https?://|www\.)\S"
+    rf"|(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLD})(?:/|\b(?!\.\w))"
+    rf"|(?:转|打|汇|付|交|垫|借)(?:给我|给他|过来|过去|到\S{{0,6}}?)?\s*{_ZH_AMOUNT}"
+    r"|\b(?:send|wire|transfer|pay|lend)\b[^.!?\n]{0,20}?[$£€]\s?\d",
+    re.IGNORECASE)
+
+
 class CueMatcher:
     """Finds the cues of one label in a text: one compiled pattern, led by a lookahead on the
     cues' first characters so the regex engine skips to candidates."""

@@ -537,16 +537,19 @@ class FraudModel:
         return labels, kinds
 
     def _gate_scams(self, kinds: np.ndarray, docs: Sequence[Document]) -> None:
-        """A scam is a fraud attempt, so it holds a cue of some label (a channel, money, a link,
-        a prize, an impersonation opener): where `scam` leads on a text that holds none ("hi",
-        "你好"), it scores 0 and the other kinds share its mass. Like the labels' gate, only the
-        texts it decides are searched."""
+        """A scam is a fraud attempt, so it holds a cue of some label (a channel, money, a
+        prize, an impersonation opener), a link or a request for money (cues.ATTEMPT): where
+        `scam` leads on a text that holds none ("hi", "你好"), it scores 0 and the other kinds
+        share its mass. Like the labels' gate, only the texts it decides are searched."""
         if "scam" not in self.kinds or not self.matchers:
             return
+        from pipeline.lang.cues import ATTEMPT
+
         column = self.kinds.index("scam")
         for i in np.flatnonzero(kinds.argmax(axis=1) == column):
             view = docs[i].view or ""
-            if not any(matcher.search(view) for matcher in self.matchers.values()):
+            if not ATTEMPT.search(view) and \
+                    not any(matcher.search(view) for matcher in self.matchers.values()):
                 kinds[i, column] = 0.0
                 kinds[i] /= kinds[i].sum()
 
