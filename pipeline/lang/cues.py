@@ -58,22 +58,22 @@ ATTEMPT = re.compile(
 
 
 class CueMatcher:
-    """Finds the cues of one label in a text: one compiled pattern, led by a lookahead on the
-    cues' first characters so the regex engine skips to candidates."""
+    """Finds the cues of one label in a text: one compiled pattern, the cues as a trie (each
+    character a branch), so the regex engine follows one path from a position instead of
+    trying every cue there (English texts had every letter a candidate for a hundred cues)."""
 
     def __init__(self, cues: Sequence[str]) -> None:
         if not cues:
             raise ValueError("a CueMatcher needs at least one cue")
         self.cues = tuple(cues)
-        parts = []
-        for cue in sorted(self.cues, key=len, reverse=True):  # the longest cue wins a tie
-            escaped = re.escape(cue)
-            if cue[-1].isdigit():  # "aged 6" spans the whole number: "aged 68"
-                escaped += r"\d*"
-            parts.append(f"(?<![a-z]){escaped}" if cue[0].isascii() and cue[0].isalpha()
-                         else escaped)
+        # a cue that starts with an ASCII letter starts a word: "aged" is not found in "managed"
+        words = [cue for cue in self.cues if cue[0].isascii() and cue[0].isalpha()]
+        others = [cue for cue in self.cues if not (cue[0].isascii() and cue[0].isalpha())]
+        parts = [f"(?<![a-z]){_trie_pattern(words)}" if words else "",
+                 _trie_pattern(others) if others else ""]
         first = "".join(sorted({re.escape(cue[0].lower()) for cue in self.cues}))
-        self.pattern = re.compile(f"(?=[{first}])(?:{'|'.join(parts)})", re.IGNORECASE)
+        self.pattern = re.compile(f"(?=[{first}])(?:{'|'.join(p for p in parts if p)})",
+                                  re.IGNORECASE)
 
     def search(self, text: str) -> bool:
         return self.pattern.search(text) is not None
@@ -86,3 +86,27 @@ class CueMatcher:
             if len(found) >= limit:
                 break
         return found
+
+
+def _trie_pattern(cues: Sequence[str]) -> str:
+    """A regex matching each of `cues` (case folded), the longest where several match at one
+    place; a cue that ends with a digit spans the rest of its number ("aged 6" finds "aged 68")."""
+    trie: dict = {}
+    for cue in cues:
+        node = trie
+        for char in cue.lower():
+            node = node.setdefault(char, {})
+        node[""] = cue[-1].isdigit()  # the end of a cue, and whether more digits follow
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child)
+                    for char, child in sorted(node.items()) if char]
+        if "" in node:  # a cue ends here: the longer ones are tried first
+            end = r"\d*" if node[""] else ""
+            if not branches:
+                return end
+            return f"(?:{'|'.join(branches)}|{end})" if end else f"(?:{'|'.join(branches)})?"
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return pattern(trie)
+
