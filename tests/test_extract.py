@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.extract.measures import Measure, extract_measures, summarize
 from pipeline.lang import ENDINGS, GUARDED, en, zh  # noqa: F401 - importing them fills both
+from pipeline.lang import trie as lang_trie
 from pipeline.output.report import Summary
 from pipeline.text.normalize import normalize
 
@@ -663,10 +664,10 @@ def test_the_left_patterns_match_in_the_corpus_only_after_their_last_words():
 
 
 def _flat(pattern: re.Pattern) -> re.Pattern:
-    """`pattern` with its prefix-factored word lists (en._trie) written as flat alternations."""
+    """`pattern` with its prefix-factored word lists (lang.trie) as flat alternations."""
     source = pattern.pattern
     for words in (en.NOUNS, en.STOP_WORDS, en.NOT_NOUN_WORDS):
-        trie = en._trie([w.replace("\\s", " ") for w in words]).replace("\\ ", "\\s")
+        trie = lang_trie([w.replace("\\s", " ") for w in words]).replace("\\ ", "\\s")
         source = source.replace(trie, "(?:" + "|".join(words) + ")")
     assert source != pattern.pattern
     return re.compile(source, pattern.flags)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 GUARDED: list[tuple[re.Pattern, str]] = []  # (guarded pattern, plain pattern), for the tests
 
@@ -19,6 +20,24 @@ def guarded(start: str, pattern: str, flags: int = 0) -> re.Pattern:
     compiled = re.compile(f"(?={start})(?:{pattern})", flags)
     GUARDED.append((compiled, pattern))
     return compiled
+
+
+def trie(words: Iterable[str], digits_after: bool = False, _after_digit: bool = False) -> str:
+    """One regex for `words` with shared prefixes factored out: the engine follows one path
+    of characters from a position instead of trying every word there; where several words
+    match at one place, the longest. With `digits_after`, a word that ends with a digit also
+    takes the digits that follow ("aged 6" finds "aged 68")."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[:1], []).append(word[1:])
+    ends = "" in heads
+    parts = [re.escape(head) + trie(rest, digits_after, head.isdigit())
+             for head, rest in sorted(heads.items()) if head]
+    if ends and digits_after and _after_digit:
+        return "(?:" + "|".join([*parts, r"\d*"]) + ")"  # the longer words first
+    if not parts:
+        return ""
+    return "(?:" + "|".join(parts) + ")" + ("?" if ends else "")
 
 
 ENDINGS: list[Ending] = []  # every Ending, for the tests

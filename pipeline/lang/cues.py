@@ -18,6 +18,8 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 
+from pipeline.lang import trie
+
 CUES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cues")
 
 
@@ -69,8 +71,8 @@ class CueMatcher:
         # a cue that starts with an ASCII letter starts a word: "aged" is not found in "managed"
         words = [cue for cue in self.cues if cue[0].isascii() and cue[0].isalpha()]
         others = [cue for cue in self.cues if not (cue[0].isascii() and cue[0].isalpha())]
-        parts = [f"(?<![a-z]){_trie_pattern(words)}" if words else "",
-                 _trie_pattern(others) if others else ""]
+        parts = [f"(?<![a-z]){trie(lower(words), digits_after=True)}" if words else "",
+                 trie(lower(others), digits_after=True) if others else ""]
         first = "".join(sorted({re.escape(cue[0].lower()) for cue in self.cues}))
         self.pattern = re.compile(f"(?=[{first}])(?:{'|'.join(p for p in parts if p)})",
                                   re.IGNORECASE)
@@ -88,25 +90,6 @@ class CueMatcher:
         return found
 
 
-def _trie_pattern(cues: Sequence[str]) -> str:
-    """A regex matching each of `cues` (case folded), the longest where several match at one
-    place; a cue that ends with a digit spans the rest of its number ("aged 6" finds "aged 68")."""
-    trie: dict = {}
-    for cue in cues:
-        node = trie
-        for char in cue.lower():
-            node = node.setdefault(char, {})
-        node[""] = cue[-1].isdigit()  # the end of a cue, and whether more digits follow
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(char) + pattern(child)
-                    for char, child in sorted(node.items()) if char]
-        if "" in node:  # a cue ends here: the longer ones are tried first
-            end = r"\d*" if node[""] else ""
-            if not branches:
-                return end
-            return f"(?:{'|'.join(branches)}|{end})" if end else f"(?:{'|'.join(branches)})?"
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-    return pattern(trie)
+def lower(cues: Iterable[str]) -> list[str]:
+    return [cue.lower() for cue in cues]
 

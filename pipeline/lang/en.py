@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from . import guarded
+from . import guarded, trie
 
 
 def _words(text: str) -> list[str]:
@@ -69,19 +69,6 @@ _FIRST = r"[\d$£€¥]|\b[a-z]|(?:US|HK|NT|A|C|S|NZ|RM)\$"
 MEASURE = guarded(_FIRST, _NUMBER + _RANGE + _TAIL, re.I)
 
 
-def _trie(words: list[str]) -> str:
-    """One regex for `words` with shared prefixes factored out: the engine compares a few
-    characters per position instead of trying every word."""
-    heads: dict[str, list[str]] = {}
-    for word in words:
-        heads.setdefault(word[:1], []).append(word[1:])
-    ends = "" in heads
-    parts = [re.escape(head) + _trie(rest) for head, rest in sorted(heads.items()) if head]
-    if not parts:
-        return ""
-    return "(?:" + "|".join(parts) + ")" + ("?" if ends else "")
-
-
 # Where a MEASURE match can start, found in two cheap passes instead of one search that tries
 # the whole pattern at every word: a digit or currency sign (in the view; before a "$" the
 # scan also tries the two letters of US$-style prefixes), or a word that can begin a match
@@ -92,7 +79,7 @@ START_SIGN = re.compile(r"[\d$£€¥]")
 _START_WORDS = (_SMALL + _TENS + _words("dozens scores tens hundreds thousands millions rmb usd "
                                         "hkd eur gbp cny ntd rs inr sgd aud cad")
                 + ["x" * n for n in range(1, 7)] + ["a", "half"])
-START_WORD = re.compile(r"\b" + _trie(_START_WORDS) + r"(?![a-z])")
+START_WORD = re.compile(r"\b" + trie(_START_WORDS) + r"(?![a-z])")
 # the same without a range, for "$126,000 to 83 consumers" (two figures, not a range)
 MEASURE_SINGLE = re.compile(_NUMBER + _NO_RANGE + _TAIL, re.I)
 CURRENCY_UNITS = {"$": "USD", "us$": "USD", "hk$": "HKD", "nt$": "TWD", "a$": "AUD", "c$": "CAD",
@@ -140,10 +127,10 @@ STOP_WORDS = _words(
     "percent yuan dollar dollars each time times and or but as a an its their his her more less "
     "after before during over under since until into about")
 # NOUN_AFTER tries the nouns (and each modifier the stop words) at up to five positions: as
-# prefix-factored alternations (_trie) a few characters are compared at each instead of every
+# prefix-factored alternations (trie) a few characters are compared at each instead of every
 # word; tests/test_extract.py checks they find what the flat alternations find
-_MODIFIER = rf"[ \t-]+[\"“(]?(?!{_trie(STOP_WORDS)}\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
-_NOUN_TRIE = _trie([n.replace("\\s", " ") for n in NOUNS]).replace("\\ ", "\\s")
+_MODIFIER = rf"[ \t-]+[\"“(]?(?!{trie(STOP_WORDS)}\b)[A-Za-z0-9][\w'’-]*[\"”)]?"
+_NOUN_TRIE = trie([n.replace("\\s", " ") for n in NOUNS]).replace("\\ ", "\\s")
 NOUN_AFTER = re.compile(
     rf"^(?:{_MODIFIER}|[ \t]+and(?=[ \t]+[a-z]+[ \t]+[a-z]+)){{0,4}}?[ \t-]+[\"“]?(?P<noun>"
     + _NOUN_TRIE + r")\b",
@@ -155,7 +142,7 @@ NOT_NOUN_WORDS = _words(
     "always sometimes afterwards towards besides ones years months days weeks hours minutes "
     "seconds decades percents dollars pounds euros patacas pesos rupees others whereas does goes "
     "includes involves remains means becomes comes gets makes takes gives says seems shows")
-NOT_NOUNS = _trie(NOT_NOUN_WORDS)
+NOT_NOUNS = trie(NOT_NOUN_WORDS)
 # people by where they are from: "a million Americans", "180 million Chinese"
 PEOPLE_OF = (r"(?-i:[A-Z][a-z]+(?:ans|ese))(?=[,;.]|\s(?:were|are|was|have|had|who|living|"
              r"from|in|on|and)\b)")  # a noun, not an adjective: "12 Chinese cities"
@@ -332,8 +319,8 @@ for _type, _words in {
         ACTIONS.setdefault(_w, _type)
 # one prefix-factored alternation (the verbs share their first letters): tried at each of the
 # 50 characters before a number, a flat one of 150 verbs cost a tenth of English extraction
-ACTION = re.compile(r"\b" + _trie(sorted(ACTIONS)) + r"\b", re.I)
-ACTION_BEFORE = re.compile(r"\b" + _trie(sorted(ACTIONS)) + r"\s+$", re.I)
+ACTION = re.compile(r"\b" + trie(sorted(ACTIONS)) + r"\b", re.I)
+ACTION_BEFORE = re.compile(r"\b" + trie(sorted(ACTIONS)) + r"\s+$", re.I)
 ACTION_AFTER = re.compile(
     r"\s+(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|is|been)\s+(?:also\s+|later\s+)?"
     r"(?P<verb>[a-z]+ed|shut|caught|held|taken|stolen|sent|hung|frozen)\b", re.I)
