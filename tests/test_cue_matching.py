@@ -50,3 +50,8 @@ def test_the_longest_cue_wins_and_words_start_cues():
     matcher = CueMatcher(["elder", "elderly care", "aged 6", "养老", "养老诈骗"])
     text = "Elderly care for the aged 68; managed 养老诈骗"
     assert [text[s:e] for s, e in matcher.spans(text)] == ["Elderly care", "aged 68", "养老诈骗"]
+
+
+def test_a_cue_whose_lower_case_is_longer_still_matches():
+    # "İ".lower() is two characters: lower-cased, the cue no longer matched its own text
+    assert CueMatcher(["İstanbul", "bank"]).spans("İstanbul bank") == [(0, 8), (9, 13)]

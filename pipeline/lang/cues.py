@@ -91,5 +91,7 @@ class CueMatcher:
 
 
 def lower(cues: Iterable[str]) -> list[str]:
-    return [cue.lower() for cue in cues]
+    """The cues in lower case (one trie branch for "Bank" and "bank"), but a cue that would
+    change length ("İ" -> "i̇") as it is: the pattern ignores case anyway."""
+    return [cue.lower() if len(cue.lower()) == len(cue) else cue for cue in cues]
 
