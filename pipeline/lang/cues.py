@@ -71,8 +71,8 @@ class CueMatcher:
         # a cue that starts with an ASCII letter starts a word: "aged" is not found in "managed"
         words = [cue for cue in self.cues if cue[0].isascii() and cue[0].isalpha()]
         others = [cue for cue in self.cues if not (cue[0].isascii() and cue[0].isalpha())]
-        parts = [f"(?<![a-z]){trie(lower(words), digits_after=True)}" if words else "",
-                 trie(lower(others), digits_after=True) if others else ""]
+        parts = [f"(?<![a-z]){trie(_lower(words), digits_after=True)}" if words else "",
+                 trie(_lower(others), digits_after=True) if others else ""]
         first = "".join(sorted({re.escape(cue[0].lower()) for cue in self.cues}))
         self.pattern = re.compile(f"(?=[{first}])(?:{'|'.join(p for p in parts if p)})",
                                   re.IGNORECASE)
@@ -90,8 +90,7 @@ class CueMatcher:
         return found
 
 
-def lower(cues: Iterable[str]) -> list[str]:
+def _lower(cues: Iterable[str]) -> list[str]:
     """The cues in lower case (one trie branch for "Bank" and "bank"), but a cue that would
     change length ("İ" -> "i̇") as it is: the pattern ignores case anyway."""
     return [cue.lower() if len(cue.lower()) == len(cue) else cue for cue in cues]
-
