@@ -2,7 +2,7 @@
 
 import pytest
 from conftest import fresh_python
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Document
@@ -60,6 +60,7 @@ CHARS = list("養老詐騙長者旅遊團集資電信網絡１２３ＡＢ　 \n
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(CHARS), max_size=40).map("".join))
+@example("養\n。養\n養")
 def test_token_and_sentence_offsets_slice_the_original(text):
     from pipeline.text.normalize import normalize
 
@@ -72,7 +73,13 @@ def test_token_and_sentence_offsets_slice_the_original(text):
             s, e = normalized.offsets.span(start, end)
             original = text[s:e]
             assert original.strip()
-            assert normalize(original).view.strip() == normalized.view[start:end].strip()
+            # whitespace aside: whether a line break is a wrap (and dropped) depends on the
+            # text around it, which a slice normalized alone lacks ("養\n。" alone is "养。")
+            assert _bare(normalize(original).view) == _bare(normalized.view[start:end])
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
 
 
 def test_offsets_of_short_and_long_word_lists_agree():
