@@ -175,8 +175,33 @@ class Terminated(Exception):
     workers are stopped and what is finished is kept."""
 
 
+_STOPS: list[type[BaseException]] = []  # what the signals of this run asked for
+
+
+def _interrupt(signum, frame) -> None:
+    _STOPS.append(KeyboardInterrupt)
+    raise KeyboardInterrupt
+
+
 def _terminate(signum, frame) -> None:
+    _STOPS.append(Terminated)
     raise Terminated
+
+
+def _stop_again() -> None:
+    """Raise the stop that a signal asked for and Python swallowed: raised in a weakref
+    callback or a __del__ (an import's module lock has one), it is only reported, and the run
+    went on to the end. Called between batches."""
+    if _STOPS:
+        raise _STOPS[-1]
+
+
+def _unraisable(hook):
+    """sys.unraisablehook that says nothing of a swallowed stop: _stop_again raises it."""
+    def report(unraisable) -> None:
+        if unraisable.exc_type not in (KeyboardInterrupt, Terminated):
+            hook(unraisable)
+    return report
 
 
 EXIT_GRACE = 5.0  # seconds an interrupted run's exit may wait for threads before it ends
@@ -207,7 +232,13 @@ def classify_main(argv: list[str] | None = None) -> int:
     # Start-up (imports, the model's vocabulary) allocates much and frees little: the cyclic
     # collector only slows it. memory.settle() turns it back on once the work begins.
     gc.disable()
+    _STOPS.clear()
     previous = signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C as SIGTERM, remembered; not where it is ignored (`nohup`, a shell's `cmd &`)
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
+    hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
     try:
         return _classify_main(argv)
     except KeyboardInterrupt:
@@ -223,6 +254,9 @@ def classify_main(argv: list[str] | None = None) -> int:
         return 141
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
+        sys.unraisablehook = hook
         gc.enable()
 
 
@@ -430,6 +464,7 @@ def _write_results(batches, writer, summary, monitor, output_format: str, tally:
             tally.documents += 1
             tally.errors += result.failed
         writer.flush()  # a killed run keeps every finished batch
+        _stop_again()
 
 
 def _write_summary(summary, monitor, args: argparse.Namespace) -> None:
@@ -485,4 +520,5 @@ def _stream(spec, model, args: argparse.Namespace, alerts: dict[str, float]) -> 
         errors += result.failed
         out.write(line + b"\n")
         out.flush()
+        _stop_again()
     return 3 if errors else 0
